@@ -1,0 +1,44 @@
+"""ActivitiesFunction: GET /api/v1/activities/{id} and GET /api/v1/activities."""
+
+from typing import Annotated
+
+from fastapi import Path, Query
+from mangum import Mangum
+
+from early_learning.api_models import Page
+from early_learning.domain import Activity
+from early_learning.services.activities import get_activity, list_activities
+from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, create_app, observed
+
+app = create_app("Activities", "Individual activity routes: one activity, or the caller's catalog page by page.")
+
+
+@app.get(
+    "/api/v1/activities/{id}",
+    summary="Get one activity",
+    description="The same object as a batch item's `data`. 404 when missing or not visible to the caller.",
+    responses={404: PROBLEM_RESPONSES[400] | {"description": "Missing or not accessible"}, **PROBLEM_RESPONSES},
+    tags=["activities"],
+)
+async def get_activity_route(
+    activity_id: Annotated[str, Path(alias="id", max_length=128)], caller: CurrentCaller
+) -> Activity:
+    return get_activity(activity_id, caller)
+
+
+@app.get(
+    "/api/v1/activities",
+    summary="List the activities the caller may see",
+    description="The caller's organization's activities, then the public catalog, page by page.",
+    responses=PROBLEM_RESPONSES,
+    tags=["activities"],
+)
+async def list_activities_route(
+    caller: CurrentCaller,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")] = None,
+) -> Page[Activity]:
+    return list_activities(caller, limit, cursor)
+
+
+handler = observed(Mangum(app, lifespan="off"))

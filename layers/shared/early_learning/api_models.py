@@ -1,0 +1,63 @@
+"""Request and response models of the HTTP contract (DESIGN 3); domain models live in ``domain``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from early_learning.envelope import BatchEnvelope
+
+T = TypeVar("T")
+
+MAX_BATCH_IDS = 100
+
+ItemId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class BatchGetRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "resource_type": "activities",
+                    "ids": ["123e4567-e89b-12d3-a456-426614174000", "223e4567-e89b-12d3-a456-426614174001"],
+                    "fields": "id,name,description",
+                }
+            ]
+        },
+    )
+
+    resource_type: Annotated[str, StringConstraints(max_length=64)] = Field(
+        description="What to fetch: 'activities'. Any other value is answered 400."
+    )
+    ids: list[ItemId] = Field(
+        min_length=1, max_length=MAX_BATCH_IDS, description="1 to 100 UUIDs; duplicates are answered at every position"
+    )
+    fields: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
+        default=None, description="Comma-separated field names to return; 'id' is always returned"
+    )
+
+
+class BatchGetResponse(BatchEnvelope[dict[str, Any]]):
+    resource_type: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (media type application/problem+json)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    correlation_id: str | None = None
+    errors: list[dict[str, str]] | None = Field(
+        default=None, description="For 422: one entry per invalid field, with a JSON pointer and a message"
+    )

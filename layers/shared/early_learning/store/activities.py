@@ -1,0 +1,108 @@
+"""The activities table: storage model, batch and single reads, and the visible-catalog listing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from early_learning.domain import PUBLIC_CATALOG, Activity
+from early_learning.envelope import Deadline
+from early_learning.settings import get_settings
+from early_learning.store.base import BatchRead, batch_get, configure, instrument
+
+PERMISSION_ATTRIBUTES = ("id", "org_id")
+"""Attributes the permission check needs: always read, whatever ``fields`` asks for, then dropped."""
+
+
+class ByOrgIndex(GlobalSecondaryIndex["ActivityRecord"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_id = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
+class ActivityRecord(Model):
+    class Meta:
+        table_name = "activities"
+
+    id = UnicodeAttribute(hash_key=True)
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+    activity_type = UnicodeAttribute()
+    min_age_months = NumberAttribute()
+    max_age_months = NumberAttribute()
+    setting = UnicodeAttribute(null=True)
+    min_group_size = NumberAttribute(null=True)
+    max_group_size = NumberAttribute(null=True)
+    duration_minutes = NumberAttribute(null=True)
+    materials = ListAttribute(of=UnicodeAttribute, null=True)
+    special_needs_adaptations = ListAttribute(of=UnicodeAttribute, null=True)
+    weather_suitability = ListAttribute(of=UnicodeAttribute, null=True)
+
+    by_org = ByOrgIndex()
+
+
+configure(ActivityRecord, get_settings().activities_table)
+
+
+def to_domain(values: dict[str, Any]) -> Activity:
+    return Activity.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+def to_record(activity: Activity) -> ActivityRecord:
+    values = activity.model_dump(mode="json")
+    return ActivityRecord(**{k: v for k, v in values.items() if v not in (None, [])})
+
+
+def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str] | None = None) -> BatchRead:
+    """Raw attribute values by id; with ``attributes``, a projection that still includes the permission ones."""
+    instrument(ActivityRecord)
+    projection = sorted(set(attributes) | set(PERMISSION_ATTRIBUTES)) if attributes is not None else None
+    return batch_get(ActivityRecord, keys, deadline, projection)
+
+
+def read_one(activity_id: str) -> Activity | None:
+    instrument(ActivityRecord)
+    try:
+        return to_domain(ActivityRecord.get(activity_id).attribute_values)
+    except ActivityRecord.DoesNotExist:
+        return None
+
+
+def list_page(
+    org_ids: list[str], limit: int, position: tuple[int, dict[str, Any] | None]
+) -> tuple[list[Activity], tuple[int, dict[str, Any] | None] | None]:
+    """One page of the activities of ``org_ids`` (queried one partition after another, in that order).
+
+    ``position`` is (index into org_ids, DynamoDB LastEvaluatedKey or None); the returned position is where the
+    next page starts, or None when everything was listed.
+    """
+    instrument(ActivityRecord)
+    items: list[Activity] = []
+    index, last_key = position
+    while index < len(org_ids) and len(items) < limit:
+        query = ActivityRecord.by_org.query(org_ids[index], limit=limit - len(items), last_evaluated_key=last_key)
+        items.extend(to_domain(record.attribute_values) for record in query)
+        last_key = query.last_evaluated_key
+        if last_key is None:
+            index += 1
+    return items, (index, last_key) if index < len(org_ids) else None
+
+
+def visible_org_ids(org_id: str) -> list[str]:
+    """Partitions of the catalog a member of ``org_id`` may read: its own, then the public catalog."""
+    return [org_id, PUBLIC_CATALOG]
+
+
+def save(activities: Iterable[Activity]) -> None:
+    """Write activities (demo data, tests); batch writes of the API arrive with the roadmap."""
+    with ActivityRecord.batch_write() as batch:
+        for activity in activities:
+            batch.save(to_record(activity))

@@ -1,0 +1,164 @@
+"""Shared plumbing of the table modules: model configuration, call counting and batch reads with backoff."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pynamodb.models import Model
+
+from early_learning.envelope import Deadline
+from early_learning.observability import logger
+from early_learning.settings import get_settings
+
+BATCH_GET_LIMIT = 100  # DynamoDB's maximum keys per BatchGetItem
+
+M = TypeVar("M", bound=Model)
+
+
+def configure(model: type[M], table_name: str) -> type[M]:
+    """Point a model at its table and the endpoint/timeouts from settings (one place for every table)."""
+    settings = get_settings()
+    meta = model.Meta
+    meta.table_name = table_name
+    meta.region = settings.region
+    meta.host = settings.dynamodb_endpoint_url
+    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_s  # type: ignore[assignment]
+    meta.read_timeout_seconds = settings.dynamodb_read_timeout_s  # type: ignore[assignment]
+    meta.max_retry_attempts = settings.dynamodb_sdk_max_retries
+    return model
+
+
+# --- DynamoDB call counting (metrics per batch, and the round-trip tests) --------------------------------------
+
+_calls: ContextVar[list[str] | None] = ContextVar("dynamodb_calls", default=None)
+_instrumented: set[int] = set()
+
+
+def _count_call(event_name: str, **_: Any) -> None:
+    calls = _calls.get()
+    if calls is not None:
+        calls.append(event_name.rsplit(".", 1)[-1])
+
+
+def instrument(model: type[Model]) -> None:
+    """Count every DynamoDB request this model's botocore client sends, SDK retries included."""
+    client = model._get_connection().connection.client
+    if id(client) not in _instrumented:
+        client.meta.events.register("before-send.dynamodb.*", _count_call)
+        _instrumented.add(id(client))
+
+
+@contextmanager
+def counting_calls() -> Iterator[list[str]]:
+    """Collect the names of the DynamoDB operations sent inside the block (e.g. ['BatchGetItem'])."""
+    calls: list[str] = []
+    token = _calls.set(calls)
+    try:
+        yield calls
+    finally:
+        _calls.reset(token)
+
+
+# --- BatchGetItem with backoff ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchRead:
+    """Raw items found (by key), keys proven absent are simply not in ``items``; ``unfinished`` were not read."""
+
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unfinished: set[str] = field(default_factory=set)
+
+
+def backoff_delay(attempt: int, base_s: float, cap_s: float, rand: Callable[[], float] = random.random) -> float:
+    """Capped exponential backoff with full jitter (AWS Architecture Blog, 'Exponential Backoff And Jitter')."""
+    return float(rand() * min(cap_s, base_s * (2**attempt)))
+
+
+def batch_get(
+    model: type[Model],
+    keys: Iterable[str],
+    deadline: Deadline,
+    attributes: list[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> BatchRead:
+    """BatchGetItem for hash keys, one call per 100 keys, with retries of ``UnprocessedKeys``.
+
+    Why not ``Model.batch_get``: PynamoDB resends unprocessed keys at once, in a loop with no backoff and no
+    bound, which hammers a throttled table and can run past the Lambda deadline. Here unprocessed keys are
+    retried with capped exponential backoff and full jitter, at most ``retry_max_attempts`` times and never past
+    the deadline; what is left is reported in ``unfinished`` so the caller answers those items 503, retryable.
+    Throttling errors that botocore's own retries could not absorb are treated the same way. Any other error is
+    re-raised when nothing at all could be read (the request then fails as a whole), otherwise logged and the
+    keys concerned reported unfinished.
+    """
+    settings = get_settings()
+    result = BatchRead()
+    hash_key = model._hash_key_attribute().attr_name  # type: ignore[no-untyped-call]
+    connection = model._get_connection()
+    pending = list(dict.fromkeys(keys))
+    chunks = [pending[i : i + BATCH_GET_LIMIT] for i in range(0, len(pending), BATCH_GET_LIMIT)]
+    for chunk in chunks:
+        todo: list[dict[str, Any]] = [{hash_key: key} for key in chunk]
+        attempt = 0
+        while todo:
+            if deadline.expired():
+                break
+            try:
+                # PynamoDB types keys as str, but takes (and needs) {hash_key: value} maps here.
+                data = connection.batch_get_item(todo, attributes_to_get=attributes)  # type: ignore[arg-type]
+            except Exception as exc:
+                if not _is_transient(exc):
+                    if not result.items:
+                        raise
+                    logger.exception("BatchGetItem failed; its keys are reported unfinished")
+                    break
+                logger.warning("BatchGetItem throttled or timed out", extra={"error": type(exc).__name__})
+                unprocessed: list[Any] = todo
+            else:
+                for raw in data.get("Responses", {}).get(model.Meta.table_name, []):
+                    item = model.from_raw_data(raw)
+                    result.items[str(raw[hash_key]["S"])] = item.attribute_values
+                unprocessed = data.get("UnprocessedKeys", {}).get(model.Meta.table_name, {}).get("Keys", [])
+            todo = list(unprocessed)
+            if not todo:
+                break
+            delay = backoff_delay(attempt, settings.retry_base_delay_s, settings.retry_max_delay_s)
+            attempt += 1
+            if attempt > settings.retry_max_attempts or delay >= deadline.remaining_s():
+                break
+            sleep(delay)
+        result.unfinished.update(_key_of(key, hash_key) for key in todo)
+    return result
+
+
+def _key_of(key: dict[str, Any], hash_key: str) -> str:
+    """The hash key of a request key: ours are {'id': '...'}, UnprocessedKeys come back as {'id': {'S': '...'}}."""
+    value = key[hash_key]
+    return str(value["S"]) if isinstance(value, dict) else str(value)
+
+
+_TRANSIENT = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+
+_TRANSIENT_CLIENT_ERRORS = {"ReadTimeoutError", "ConnectTimeoutError", "EndpointConnectionError"}
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """True for a transient DynamoDB error (PynamoDB wraps botocore's ClientError as ``cause``)."""
+    cause = getattr(exc, "cause", None) or exc.__cause__ or exc
+    response = getattr(cause, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code in _TRANSIENT or type(cause).__name__ in _TRANSIENT_CLIENT_ERRORS

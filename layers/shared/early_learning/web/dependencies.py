@@ -1,0 +1,40 @@
+"""Request-scoped inputs of the routes: who is calling (from the authorizer's claims) and the time left."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from early_learning.domain import Membership, NoMembership, Unauthenticated
+from early_learning.envelope import Deadline
+from early_learning.principal import Principal
+from early_learning.settings import get_settings
+from early_learning.store import memberships
+
+
+def _event(request: Request) -> dict[str, Any]:
+    event = request.scope.get("aws.event")
+    return event if isinstance(event, dict) else {}
+
+
+async def current_caller(request: Request) -> Membership:
+    """The caller's membership. API Gateway's JWT authorizer has verified the token; its claims are trusted."""
+    claims = _event(request).get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims")
+    if not claims or not claims.get("sub"):
+        raise Unauthenticated("No verified identity on the request")
+    principal = Principal.from_claims(claims)
+    membership = memberships.get(principal.sub)
+    if membership is None:
+        raise NoMembership("This account is not a member of any organization")
+    return membership
+
+
+async def request_deadline(request: Request) -> Deadline:
+    context = request.scope.get("aws.context")
+    remaining_ms = context.get_remaining_time_in_millis() if context is not None else 30_000
+    return Deadline(remaining_ms, get_settings().deadline_safety_ms)
+
+
+CurrentCaller = Annotated[Membership, Depends(current_caller)]
+RequestDeadline = Annotated[Deadline, Depends(request_deadline)]

@@ -1,0 +1,105 @@
+"""The one place that maps exceptions to HTTP: RFC 9457 problem details for every non-2xx answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from early_learning.api_models import Problem
+from early_learning.domain import DomainError
+from early_learning.observability import logger
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def problem_response(status: int, detail: str | None = None, *, title: str | None = None, **extra: Any) -> JSONResponse:
+    body = Problem(title=title or _TITLES.get(status, "Error"), status=status, detail=detail, **extra)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _pointer(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """('body', 'ids', 3) -> ('body', '#/ids/3'); ('query', 'limit') -> ('query', '#/limit')."""
+    where, *path = loc or ("body",)
+    escaped = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
+    return str(where), "#/" + "/".join(escaped)
+
+
+async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return problem_response(400, "The request body is not valid JSON")
+    items = []
+    for error in errors[:50]:
+        where, pointer = _pointer(tuple(error.get("loc", ())))
+        # pydantic's messages name the rule broken, never the input; the input itself is not echoed back.
+        items.append({"pointer": pointer, "location": where, "detail": str(error.get("msg", "Invalid value"))[:200]})
+    return problem_response(422, "The request does not match the schema", errors=items)
+
+
+async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(exc.status, exc.detail, title=exc.title)
+
+
+async def _http_problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    response = problem_response(exc.status_code, str(exc.detail) if exc.detail else None)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+class UnhandledErrors:
+    """ASGI middleware: an unexpected exception becomes a 500 problem with the correlation id, no stack trace;
+    the full error is logged. (Starlette's own handler for Exception re-raises, which Mangum would log twice.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("Unhandled error")
+            if started:
+                raise
+            correlation_id = logger.get_correlation_id()
+            response = problem_response(
+                500,
+                "An unexpected error occurred; quote the correlation id when reporting it",
+                correlation_id=correlation_id,
+            )
+            await response(scope, receive, send)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_exception_handler(DomainError, _domain_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_problem)
+    app.add_middleware(UnhandledErrors)

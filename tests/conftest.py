@@ -1,0 +1,90 @@
+"""Shared fixtures: fake AWS credentials and region, a fake Lambda context, metrics reset, and the DynamoDB
+tables built from template.yaml under moto."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# Before anything imports botocore or the layer: no real AWS, ever, and the table names of the template.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "activity-batch-api-tests",
+        "POWERTOOLS_METRICS_NAMESPACE": "ActivityBatchApiTests",
+        "POWERTOOLS_DEV": "false",
+    }
+)
+for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from local import cfn  # noqa: E402
+
+# Table names exactly as the template hands them to the functions (logical ids locally).
+for _key, _value in next(iter(cfn.functions().values())).environment.items():
+    os.environ.setdefault(_key, _value)
+
+
+@dataclass
+class FakeLambdaContext:
+    """What Lambda passes as ``context``; the remaining time follows the function's timeout."""
+
+    function_name: str = "BatchGetFunction"
+    memory_limit_in_mb: int = 512
+    timeout_ms: int = 29_000
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:BatchGetFunction"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/BatchGetFunction"
+    log_stream_name: str = "2026/02/16/[$LATEST]abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_ms
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+@pytest.fixture(autouse=True)
+def _reset_metrics_and_caches() -> Iterator[None]:
+    from early_learning.observability import metrics
+    from early_learning.store import memberships
+
+    metrics.clear_metrics()
+    memberships.clear_cache()
+    yield
+    metrics.clear_metrics()
+
+
+@pytest.fixture
+def aws() -> Iterator[Any]:
+    """moto for every AWS call in the test, with the template's tables created; yields a DynamoDB client."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        cfn.create_tables(client)
+        yield client
+
+
+@pytest.fixture
+def seeded(aws: Any) -> Any:
+    """Tables holding the fixed core data the events in events/ refer to."""
+    from early_learning.store import activities, memberships
+    from local import demo
+
+    activities.save(demo.CORE_ACTIVITIES)
+    memberships.save(demo.CORE_MEMBERSHIPS)
+    return aws
