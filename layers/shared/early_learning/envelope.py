@@ -20,12 +20,13 @@ from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 def canonical_uuid(raw: str) -> str | None:
     """The lower-case form used for lookups, or None when ``raw`` is not an 8-4-4-4-12 UUID."""
-    return raw.lower() if _UUID.match(raw) else None
+    # fullmatch: `^...$` with match() would accept a trailing newline, and send it to DynamoDB as part of the key.
+    return raw.lower() if _UUID.fullmatch(raw) else None
 
 
 @dataclass(frozen=True)

@@ -58,4 +58,5 @@ def _is_key_of(key: Any, org_id: str) -> bool:
         and isinstance(key["id"], dict)
         and set(key["id"]) == {"S"}
         and isinstance(key["id"]["S"], str)
+        and key["id"]["S"] != ""  # DynamoDB rejects an empty key value (a 500, not a 400)
     )

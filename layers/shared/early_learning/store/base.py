@@ -78,7 +78,8 @@ class BatchRead:
 
 def backoff_delay(attempt: int, base_s: float, cap_s: float, rand: Callable[[], float] = random.random) -> float:
     """Capped exponential backoff with full jitter (AWS Architecture Blog, 'Exponential Backoff And Jitter')."""
-    return float(rand() * min(cap_s, base_s * (2**attempt)))
+    # The exponent is bounded so that a late attempt stays at the cap instead of overflowing the float.
+    return float(rand() * min(cap_s, base_s * 2 ** min(attempt, 64)))
 
 
 def batch_get(

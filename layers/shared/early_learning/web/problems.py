@@ -36,10 +36,10 @@ def problem_response(status: int, detail: str | None = None, *, title: str | Non
 
 
 def _pointer(loc: tuple[int | str, ...]) -> tuple[str, str]:
-    """('body', 'ids', 3) -> ('body', '#/ids/3'); ('query', 'limit') -> ('query', '#/limit')."""
+    """('body', 'ids', 3) -> ('body', '#/ids/3'); ('query', 'limit') -> ('query', '#/limit'); ('body',) -> '#'."""
     where, *path = loc or ("body",)
     escaped = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
-    return str(where), "#/" + "/".join(escaped)
+    return str(where), "#" + "".join("/" + p for p in escaped)
 
 
 async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:

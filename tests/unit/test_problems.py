@@ -1,0 +1,184 @@
+"""Problem details (DESIGN 3.4): every non-2xx answer of an app made by ``create_app`` is RFC 9457.
+
+A small app with routes that fail on purpose, called in-process through httpx's ASGI transport (no network).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from early_learning.domain import NotFound, UnsupportedResourceType
+from early_learning.observability import logger
+from early_learning.web import create_app
+from early_learning.web.problems import PROBLEM_MEDIA_TYPE
+
+
+class Odd(BaseModel):
+    """A body whose field names need JSON-pointer escaping ('/' -> '~1', '~' -> '~0')."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slash: int = Field(alias="a/b")
+    tilde: int = Field(alias="c~d")
+    ids: list[int] = Field(default_factory=list, max_length=100)
+    name: str = Field(default="", max_length=10)
+
+
+def build_app() -> FastAPI:
+    app = create_app("Problems under test", "Routes that fail on purpose")
+
+    @app.post("/odd")
+    async def odd(body: Odd) -> dict[str, str]:
+        return {"ok": "yes"}
+
+    @app.get("/limited")
+    async def limited(limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, int]:
+        return {"limit": limit}
+
+    @app.get("/domain")
+    async def domain() -> None:
+        raise UnsupportedResourceType("Unsupported resource_type 'x'. Supported: activities")
+
+    @app.get("/missing")
+    async def missing() -> None:
+        raise NotFound("Activity with id 1 not found")
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("database password is hunter2")
+
+    return app
+
+
+class Client:
+    """Synchronous calls into the app, in-process."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as http:
+                return await http.request(method, path, **kwargs)
+
+        return asyncio.run(send())
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def client() -> Client:
+    return Client(build_app())
+
+
+def problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The problem body, after checking the status and the media type."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"]
+    return body
+
+
+def pointers(body: dict[str, Any]) -> list[str]:
+    return [error["pointer"] for error in body["errors"]]
+
+
+def test_a_valid_request_is_not_a_problem(client: Client) -> None:
+    response = client.post("/odd", json={"a/b": 1, "c~d": 2})
+    assert response.status_code == 200
+    assert response.json() == {"ok": "yes"}
+
+
+def test_a_body_that_is_not_json_is_a_400(client: Client) -> None:
+    response = client.post("/odd", content=b'{"a/b": 1,', headers={"content-type": "application/json"})
+    body = problem(response, 400)
+    assert body["detail"] == "The request body is not valid JSON"
+    assert "errors" not in body
+
+
+def test_422_lists_a_json_pointer_per_invalid_field_with_rfc6901_escaping(client: Client) -> None:
+    # Given a body with both odd names wrong, a bad list item and an unknown field
+    response = client.post("/odd", json={"a/b": "x", "c~d": "y", "ids": [1, "two"], "extra": 1})
+    # Then every invalid field has its own JSON pointer, '/' and '~' escaped as RFC 6901 says
+    body = problem(response, 422)
+    assert sorted(pointers(body)) == ["#/a~1b", "#/c~0d", "#/extra", "#/ids/1"]
+    assert {error["location"] for error in body["errors"]} == {"body"}
+    assert all(error["detail"] for error in body["errors"])
+
+
+def test_422_for_a_missing_field(client: Client) -> None:
+    body = problem(client.post("/odd", json={"a/b": 1}), 422)
+    assert pointers(body) == ["#/c~0d"]
+
+
+def test_422_for_a_body_that_is_not_an_object_points_at_the_whole_document(client: Client) -> None:
+    # RFC 6901: "" (fragment "#") is the whole document; "#/" would be a member named "".
+    body = problem(client.post("/odd", json=[1, 2]), 422)
+    assert pointers(body) == ["#"]
+
+
+def test_422_for_a_query_parameter_says_where_it_is(client: Client) -> None:
+    body = problem(client.get("/limited", params={"limit": "0"}), 422)
+    assert body["errors"] == [{"pointer": "#/limit", "location": "query", "detail": body["errors"][0]["detail"]}]
+
+
+def test_422_never_echoes_large_input_back(client: Client) -> None:
+    # Given a request with a huge string and a huge list
+    huge = "z" * 100_000
+    response = client.post("/odd", json={"a/b": 1, "c~d": 2, "name": huge, "ids": list(range(5_000))})
+    # Then the problem names the broken rules but carries none of the input
+    body = problem(response, 422)
+    assert sorted(pointers(body)) == ["#/ids", "#/name"]
+    assert "zzzz" not in response.text
+    assert "4999" not in response.text
+    assert len(response.content) < 1_000
+
+
+def test_422_lists_at_most_50_errors(client: Client) -> None:
+    response = client.post("/odd", json={"a/b": 1, "c~d": 2, "ids": ["x"] * 100})
+    body = problem(response, 422)
+    assert len(body["errors"]) == 50
+
+
+def test_a_domain_error_becomes_its_own_status_title_and_detail(client: Client) -> None:
+    body = problem(client.get("/domain"), 400)
+    assert body["title"] == "Unsupported resource type"
+    assert body["detail"] == "Unsupported resource_type 'x'. Supported: activities"
+    body = problem(client.get("/missing"), 404)
+    assert body["detail"] == "Activity with id 1 not found"
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/nowhere", 404), ("DELETE", "/odd", 405)])
+def test_framework_http_errors_are_problems_too(client: Client, method: str, path: str, status: int) -> None:
+    problem(client.request(method, path), status)
+
+
+def test_an_unexpected_exception_is_a_500_problem_with_the_correlation_id_and_no_stack_trace(
+    client: Client,
+) -> None:
+    # Given a request whose correlation id is known to the logger (in Lambda: the API Gateway request id)
+    logger.set_correlation_id("req-123")
+    try:
+        response = client.get("/boom")
+    finally:
+        logger.set_correlation_id(None)
+    # Then the answer is a 500 problem quoting it, with nothing of the exception in it
+    body = problem(response, 500)
+    assert body["correlation_id"] == "req-123"
+    assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
+    assert "RuntimeError" not in response.text
