@@ -124,6 +124,12 @@ CORE_ACTIVITIES: tuple[Activity, ...] = (
 CORE_MEMBERSHIPS: tuple[Membership, ...] = (
     Membership(sub=ADMIN_SUNRISE_SUB, org_id=SUNRISE, role=Role.ADMIN),
     Membership(sub=TEACHER_SUNRISE_SUB, org_id=SUNRISE, role=Role.EDUCATOR, classroom_ids=frozenset({"sunrise-a"})),
-    Membership(sub=PARENT_SUNRISE_SUB, org_id=SUNRISE, role=Role.GUARDIAN, child_ids=frozenset()),
+    # Guardian of two of local.demo_children's core children: CHILD_AVA (sunrise-a) and CHILD_FINN (sunrise-b).
+    Membership(
+        sub=PARENT_SUNRISE_SUB,
+        org_id=SUNRISE,
+        role=Role.GUARDIAN,
+        child_ids=frozenset({"c41d0000-0000-4000-8000-0000000000a1", "c41d0000-0000-4000-8000-0000000000b2"}),
+    ),
     Membership(sub=ADMIN_MAPLE_SUB, org_id=MAPLE, role=Role.ADMIN),
 )
