@@ -90,6 +90,15 @@ class Child(BaseModel):
 CHILD_FIELDS: tuple[str, ...] = tuple(Child.model_fields)
 
 
+class HistoryEntry(BaseModel):
+    """One activity a child recently did (the recommendations favour fresh activities over these)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    activity_id: str
+    done_on: date
+
+
 class Membership(BaseModel):
     """What a signed-in user (Cognito ``sub``) may see: its organization, role, classrooms and children."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,10 +10,11 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from early_learning.domain import PUBLIC_CATALOG, Activity
+from early_learning.domain import PUBLIC_CATALOG, Activity, StoreUnavailable
 from early_learning.envelope import Deadline
+from early_learning.observability import logger
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, batch_get, configure, instrument
+from early_learning.store.base import BatchRead, _is_transient, batch_get, configure, instrument
 
 PERMISSION_ATTRIBUTES = ("id", "org_id")
 """Attributes the permission check needs: always read, whatever ``fields`` asks for, then dropped."""
@@ -99,6 +101,42 @@ def list_page(
 def visible_org_ids(org_id: str) -> list[str]:
     """Partitions of the catalog a member of ``org_id`` may read: its own, then the public catalog."""
     return [org_id, PUBLIC_CATALOG]
+
+
+_catalog_cache: dict[str, tuple[float, tuple[Activity, ...]]] = {}
+
+
+def visible_catalog(org_id: str) -> tuple[Activity, ...]:
+    """Every activity a member of ``org_id`` may read (its own, then the public catalog), kept in the warm function
+    for ``catalog_cache_ttl_s`` so that a recommendations batch usually costs no catalog read at all.
+
+    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable``.
+    Cold, it costs one Query per partition (more only past DynamoDB's 1 MB page): a fixed number of round trips,
+    whatever the number of children. Why not ``functools.lru_cache``: it has no expiry, and a catalog must change
+    within a minute of an edit.
+    """
+    now = time.monotonic()
+    cached = _catalog_cache.get(org_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    instrument(ActivityRecord)
+    try:
+        catalog = tuple(
+            to_domain(record.attribute_values)
+            for partition in visible_org_ids(org_id)
+            for record in ActivityRecord.by_org.query(partition)
+        )
+    except Exception as exc:
+        if not _is_transient(exc):
+            raise
+        logger.warning("Catalog query throttled or timed out", extra={"error": type(exc).__name__})
+        raise StoreUnavailable("The activity catalog could not be read; retry the request") from None
+    _catalog_cache[org_id] = (now + get_settings().catalog_cache_ttl_s, catalog)
+    return catalog
+
+
+def clear_catalog_cache() -> None:
+    _catalog_cache.clear()
 
 
 def save(activities: Iterable[Activity]) -> None:
