@@ -68,7 +68,13 @@ class Client:
             async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as http:
                 return await http.request(method, path, **kwargs)
 
-        return asyncio.run(send())
+        # Not asyncio.run(): it leaves the thread with no current event loop, which Mangum (used by the
+        # integration tests in the same process) cannot cope with.
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(send())
+        finally:
+            loop.close()
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)

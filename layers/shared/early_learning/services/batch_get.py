@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
 from early_learning.api_models import BatchGetRequest, BatchGetResponse
-from early_learning.domain import ACTIVITY_FIELDS, Membership, UnsupportedResourceType
+from early_learning.domain import ACTIVITY_FIELDS, Activity, Membership, UnsupportedResourceType
 from early_learning.envelope import Deadline, ItemFailure, json_size, run_batch
 from early_learning.observability import record_batch
 from early_learning.services.fields import parse_fields
@@ -26,6 +29,18 @@ class BatchResource:
     visible: Callable[[Membership, Mapping[str, Any]], bool]
     present: Callable[[dict[str, Any]], dict[str, Any]]
     """The full API representation of a stored item (used when no ``fields`` are given)."""
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Values of optional fields a stored item may lack, so that a selected field has its full-representation value
+    (e.g. ``[]`` rather than null for an absent list)."""
+
+
+def json_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON form of the defaults of a domain model's optional fields."""
+    return {
+        name: to_jsonable_python(info.get_default(call_default_factory=True))
+        for name, info in model.model_fields.items()
+        if not info.is_required()
+    }
 
 
 RESOURCES: dict[str, BatchResource] = {
@@ -35,6 +50,7 @@ RESOURCES: dict[str, BatchResource] = {
         read=activities.read_many,
         visible=lambda caller, item: caller.can_read_activity(str(item.get("org_id"))),
         present=lambda item: activities.to_domain(item).model_dump(mode="json"),
+        defaults=json_defaults(Activity),
     ),
 }
 
@@ -64,7 +80,9 @@ def batch_get(request: BatchGetRequest, caller: Membership, deadline: Deadline) 
             elif wanted is None:
                 outcomes[key] = resource.present(item)
             else:
-                outcomes[key] = {name: item.get(name) for name in wanted}
+                outcomes[key] = {
+                    name: item[name] if item.get(name) is not None else resource.defaults.get(name) for name in wanted
+                }
         return outcomes
 
     with counting_calls() as calls:

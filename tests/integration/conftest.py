@@ -1,0 +1,57 @@
+"""Fixtures of the integration tests beyond tests/conftest.py: settings overrides and BatchGetItem fault injection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from early_learning.settings import Settings, get_settings
+from tests.integration.faults import BatchGetSpy
+
+
+@pytest.fixture
+def settings_env() -> Iterator[Callable[..., Settings]]:
+    """Override settings the way the template does, with environment variables: ``settings_env(retry_max_attempts=3)``.
+
+    ``get_settings`` is cached once per cold start, so the cache is cleared when the override is applied and again
+    when the test ends (after the variables are restored), so no other test sees it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+
+        def apply(**values: Any) -> Settings:
+            for name, value in values.items():
+                patch.setenv(name.upper(), str(value))
+            get_settings.cache_clear()
+            return get_settings()
+
+        yield apply
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def fast_retries(settings_env: Callable[..., Settings]) -> Settings:
+    """Backoff of a few milliseconds, so handler-level retry tests (which really sleep) stay fast."""
+    return settings_env(retry_base_delay_s=0.001, retry_max_delay_s=0.004)
+
+
+@pytest.fixture
+def batch_get_spy(aws: Any) -> Iterator[BatchGetSpy]:
+    """A ``BatchGetSpy`` hooked into the botocore client of the activities table for the test, then removed."""
+    from early_learning.store.activities import ActivityRecord
+
+    spy = BatchGetSpy()
+    events = ActivityRecord._get_connection().connection.client.meta.events
+    hooks: list[tuple[str, Callable[..., None]]] = [
+        ("before-parameter-build.dynamodb.BatchGetItem", spy.before_parameter_build),
+        ("before-call.dynamodb.BatchGetItem", spy.before_call),
+        ("after-call.dynamodb.BatchGetItem", spy.after_call),
+    ]
+    for event_name, hook in hooks:
+        events.register(event_name, hook)
+    try:
+        yield spy
+    finally:
+        for event_name, hook in hooks:
+            events.unregister(event_name, hook)
