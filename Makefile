@@ -12,7 +12,10 @@ SAM := $(SAM_VENV)/bin/sam
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint format openapi validate build bench clean
+.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean
+
+# The local stack's modules import the layer's package the way pytest does (pyproject's pythonpath).
+run invoke token e2e lint openapi: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +32,22 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 venv: $(VENV)/.installed ## Create the runtime/test virtualenv (.venv)
 
-test: $(VENV)/.installed ## Run the whole test suite (unit, integration under moto)
+run: $(VENV)/.installed ## Run the API locally: moto (DynamoDB, Cognito) + demo data + HTTP API on 127.0.0.1:8000
+	$(PY) -m local.stack
+
+invoke: $(VENV)/.installed ## Run one handler against the running stack: make invoke FUNCTION=BatchGetFunction EVENT=events/batch_get.json
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=<logical id> EVENT=<events/file.json>"; exit 2; }
+	@$(PY) -m local.invoke "$(FUNCTION)" "$(EVENT)"
+
+# USER is also the login name in the environment: only a USER= given on the command line picks the demo user.
+token: $(VENV)/.installed ## Print an access token from the running stack: make token USER=teacher@sunrise.example
+	@$(PY) -m local.token "$(if $(filter command line,$(origin USER)),$(USER),teacher@sunrise.example)"
+
+test: $(VENV)/.installed ## Run the whole test suite (unit, integration under moto, e2e over HTTP)
 	$(PY) -m pytest
+
+e2e: $(VENV)/.installed ## Run only the end-to-end tests (they start their own stack on free ports)
+	$(PY) -m pytest -m e2e tests/e2e
 
 lint: $(VENV)/.installed ## ruff, mypy, and the committed OpenAPI document is up to date
 	$(VENV)/bin/ruff check .
