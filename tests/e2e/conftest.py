@@ -1,0 +1,140 @@
+"""The local stack (`python -m local.stack`, what `make run` starts) once per test session, on free ports and with
+its own stack file, so a developer's running stack is neither used nor disturbed. Tests talk to it over HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from local.token import initiate_auth
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 15
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def listening(url: str) -> bool:
+    host, _, port = url.removeprefix("http://").partition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Stack:
+    """A running local stack: what its stack file says, plus the environment to run the CLIs against it."""
+
+    info: dict[str, Any]
+    env: dict[str, str]
+    log: Path
+    _tokens: dict[tuple[str, bool], str] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return str(self.info["api_url"])
+
+    @property
+    def aws_endpoint_url(self) -> str:
+        return str(self.info["aws_endpoint_url"])
+
+    def auth(self, username: str, password: str | None = None) -> dict[str, str]:
+        """Cognito InitiateAuth (USER_PASSWORD_AUTH) against the emulator, as a mobile app signs in."""
+        passwords = {user["username"]: user["password"] for user in self.info["users"]}
+        return initiate_auth(
+            self.aws_endpoint_url,
+            self.info["region"],
+            self.info["user_pool_client_id"],
+            username,
+            password or passwords[username],
+        )
+
+    def token(self, username: str, *, id_token: bool = False) -> str:
+        key = (username, id_token)
+        if key not in self._tokens:
+            result = self.auth(username)
+            self._tokens[key] = result["IdToken"] if id_token else result["AccessToken"]
+        return self._tokens[key]
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+    def run_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60
+        )
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Given a local stack started as `make run` does; after the session it is stopped the way Ctrl-C stops it,
+    and must leave nothing behind: no process, no emulator listening, no stack file."""
+    workdir = tmp_path_factory.mktemp("stack")
+    stack_file = workdir / "stack.json"
+    env = {
+        **os.environ,
+        "API_PORT": str(free_port()),
+        "AWS_PORT": str(free_port()),
+        "STACK_FILE": str(stack_file),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "shared"), str(ROOT)]),
+    }
+    log = workdir / "stack.log"
+    with log.open("wb") as output:
+        # Its own session, so that whatever is left after the checks below can be killed as a group.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local.stack"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not stack_file.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the local stack did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.1)
+        started = Stack(json.loads(stack_file.read_text()), env, log)
+        yield started
+
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=STOP_TIMEOUT_S)
+        assert process.returncode == 0, log.read_text(errors="replace")[-3000:]
+        assert not listening(started.aws_endpoint_url), "the emulator outlived the stack"
+        assert not listening(started.api_url)
+        assert not stack_file.exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_S)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the stack's own process group: only what it started
+
+
+@pytest.fixture
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.api_url, timeout=30) as client:
+        yield client

@@ -1,0 +1,68 @@
+"""The individual activity routes over HTTP: one activity, and the caller's catalog page by page."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from local import demo
+from tests.e2e.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+
+TEACHER = "teacher@sunrise.example"
+MAPLE_ADMIN = "admin@maple.example"
+
+
+def test_one_activity_is_the_same_object_as_a_batch_item(api: httpx.Client, stack: Stack) -> None:
+    # When the teacher reads a Sunrise activity alone and in a batch
+    single = api.get(f"/api/v1/activities/{demo.SUNRISE_PUPPETS}", headers=stack.headers(TEACHER))
+    batch = api.post(
+        "/api/v1/batch/get",
+        json={"resource_type": "activities", "ids": [demo.SUNRISE_PUPPETS]},
+        headers=stack.headers(TEACHER),
+    )
+    # Then both carry the same activity
+    assert single.status_code == 200
+    assert single.json() == batch.json()["results"][0]["data"]
+
+
+def test_another_organizations_private_activity_is_404(api: httpx.Client, stack: Stack) -> None:
+    # When Maple's admin reads one of Sunrise's private activities, and an id that does not exist
+    hidden = api.get(f"/api/v1/activities/{demo.SUNRISE_PUPPETS}", headers=stack.headers(MAPLE_ADMIN))
+    missing = api.get(f"/api/v1/activities/{demo.MISSING}", headers=stack.headers(MAPLE_ADMIN))
+    # Then both are the same 404 problem
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["title"] == missing.json()["title"]
+
+
+def test_the_list_pages_through_exactly_what_the_caller_may_see(api: httpx.Client, stack: Stack) -> None:
+    # Given the demo catalog: Sunrise's private activities and the public ones are visible to its teacher
+    catalog = [*demo.CORE_ACTIVITIES, *demo.generate_activities()]
+    expected = {a.id for a in catalog if a.org_id in (demo.SUNRISE, "public")}
+    # When the teacher follows next_cursor to the end
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(100):
+        params = {"limit": "50", **({"cursor": cursor} if cursor else {})}
+        response = api.get("/api/v1/activities", params=params, headers=stack.headers(TEACHER))
+        assert response.status_code == 200
+        page = response.json()
+        seen.extend(item["id"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    # Then every visible activity came exactly once, and nothing of Maple's
+    assert sorted(seen) == sorted(expected)
+
+
+def test_a_forged_cursor_is_a_400_problem(api: httpx.Client, stack: Stack) -> None:
+    response = api.get("/api/v1/activities", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=stack.headers(TEACHER))
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_query_parameters_reach_the_function(api: httpx.Client, stack: Stack) -> None:
+    response = api.get("/api/v1/activities", params={"limit": "101"}, headers=stack.headers(TEACHER))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["location"] == "query"
