@@ -1,7 +1,9 @@
-"""Fixtures of the integration tests beyond tests/conftest.py: settings overrides and BatchGetItem fault injection."""
+"""Fixtures of the integration tests beyond tests/conftest.py: an event loop for Mangum, settings overrides and
+BatchGetItem fault injection."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -9,6 +11,22 @@ import pytest
 
 from early_learning.settings import Settings, get_settings
 from tests.integration.faults import BatchGetSpy
+
+
+@pytest.fixture(autouse=True)
+def _current_event_loop() -> Iterator[None]:
+    """A current event loop for the test, as a Lambda process has one.
+
+    Mangum runs the app with ``asyncio.get_event_loop()`` on every call; an ``asyncio.run()`` earlier in the same
+    process (the e2e tests run before these) leaves the main thread without one, and every handler call then fails.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 @pytest.fixture
