@@ -70,11 +70,14 @@ def _reset_metrics_and_caches() -> Iterator[None]:
     metrics.clear_metrics()
 
 
+_SESSION = boto3.session.Session(region_name="us-east-1")  # one session: its loaders and models load once
+
+
 @pytest.fixture
 def aws() -> Iterator[Any]:
     """moto for every AWS call in the test, with the template's tables created; yields a DynamoDB client."""
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
+        client = _SESSION.client("dynamodb")
         cfn.create_tables(client)
         yield client
 
