@@ -3,6 +3,7 @@ its own stack file, so a developer's running stack is neither used nor disturbed
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -11,15 +12,17 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from local.token import initiate_auth
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60
@@ -31,6 +34,16 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a private event loop. Unlike asyncio.run(), this leaves the thread's current event loop
+    alone (asyncio.run() unsets it, and Mangum, which the integration tests call in-process, needs one)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def listening(url: str) -> bool:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from local import cfn, demo
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, run_async
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +73,7 @@ def test_a_burst_over_the_routes_limit_is_throttled_then_the_route_recovers(stac
     statuses: list[int] = []
     throttled: list[httpx.Response] = []
     for _ in range(5):
-        responses = asyncio.run(burst(throttle.burst + int(throttle.rate_per_s) + 10))
+        responses = run_async(burst(throttle.burst + int(throttle.rate_per_s) + 10))
         statuses = [r.status_code for r in responses]
         throttled = [r for r in responses if r.status_code == 429]
         if throttled:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from local import demo
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, run_async
 from tests.e2e.guide_client import BatchClient
 
 pytestmark = pytest.mark.e2e
@@ -55,8 +53,8 @@ def test_the_guides_batch_client_fetches_activities(stack: Stack) -> None:
     client = BatchClient(localhost_url(stack), stack.token(TEACHER))
     ids = [demo.PUBLIC_SONGS, demo.SUNRISE_SENSORY_BIN, demo.MAPLE_LEAF_ART]
     # When it fetches activities with and without field selection
-    selected = asyncio.run(client.batch_get_activities(ids, fields="id,name"))
-    everything = asyncio.run(client.batch_get_activities(ids))
+    selected = run_async(client.batch_get_activities(ids, fields="id,name"))
+    everything = run_async(client.batch_get_activities(ids))
     # Then it gets the successful items (Maple's private activity is not among them)
     assert [item["id"] for item in selected] == [demo.PUBLIC_SONGS, demo.SUNRISE_SENSORY_BIN]
     assert set(selected[0]) == {"id", "name"}
