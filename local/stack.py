@@ -296,8 +296,11 @@ def main() -> int:
     for chatty in ("botocore", "pynamodb"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)  # a request that failed early
-    # SIGTERM stops the stack like Ctrl-C does: through the `finally` below, so the emulator never outlives it.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGTERM (and SIGHUP: the terminal closed) stop the stack like Ctrl-C does, through the `finally` below, so
+    # the emulator never outlives it and no stale stack file is left.
+    for stop in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if stop is not None:
+            signal.signal(stop, _raise_interrupt)
     path = stack_file()
     emulator: subprocess.Popen[bytes] | None = None
     wrote_stack_file = False
