@@ -127,16 +127,13 @@ CORE_ACTIVITIES: tuple[Activity, ...] = (
     ),
 )
 
+GUARDIAN_CHILD_IDS = frozenset({"c41d0000-0000-4000-8000-0000000000a1", "c41d0000-0000-4000-8000-0000000000b2"})
+"""The guardians' children: local.demo_children's CHILD_AVA (sunrise-a) and CHILD_FINN (sunrise-b)."""
+
 CORE_MEMBERSHIPS: tuple[Membership, ...] = (
     Membership(sub=ADMIN_SUNRISE_SUB, org_id=SUNRISE, role=Role.ADMIN),
     Membership(sub=TEACHER_SUNRISE_SUB, org_id=SUNRISE, role=Role.EDUCATOR, classroom_ids=frozenset({"sunrise-a"})),
-    # Guardian of two of local.demo_children's core children: CHILD_AVA (sunrise-a) and CHILD_FINN (sunrise-b).
-    Membership(
-        sub=PARENT_SUNRISE_SUB,
-        org_id=SUNRISE,
-        role=Role.GUARDIAN,
-        child_ids=frozenset({"c41d0000-0000-4000-8000-0000000000a1", "c41d0000-0000-4000-8000-0000000000b2"}),
-    ),
+    Membership(sub=PARENT_SUNRISE_SUB, org_id=SUNRISE, role=Role.GUARDIAN, child_ids=GUARDIAN_CHILD_IDS),
     Membership(sub=ADMIN_MAPLE_SUB, org_id=MAPLE, role=Role.ADMIN),
 )
 
@@ -658,7 +655,7 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin@sunrise.example", SUNRISE, Role.ADMIN),
     DemoUser("teacher@sunrise.example", SUNRISE, Role.EDUCATOR, classroom_ids=frozenset({"sunrise-a"})),
-    DemoUser("parent@sunrise.example", SUNRISE, Role.GUARDIAN),  # child_ids arrive with the children demo data
+    DemoUser("parent@sunrise.example", SUNRISE, Role.GUARDIAN, child_ids=GUARDIAN_CHILD_IDS),
     DemoUser("admin@maple.example", MAPLE, Role.ADMIN),
 )
 
@@ -693,9 +690,16 @@ def seed_memberships(context: SeedContext) -> int:
     return len(everything)
 
 
+def seed_children(context: SeedContext) -> int:
+    from local import demo_children  # imported here: it builds on this module's constants
+
+    return demo_children.seed_children(context)
+
+
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("activities", seed_activities),
     ("memberships", seed_memberships),
+    ("children", seed_children),
 ]
 """The demo data, one step per kind: add a step here when a new table needs demo data."""
 

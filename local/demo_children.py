@@ -1,7 +1,8 @@
-"""Demo and test data for the recommendations: more activities, children in classrooms, and their histories.
+"""Children for the demo and the tests: a fixed core in four classrooms with histories (ids the events/ and tests
+rely on), a deterministic generator for the demo's bulk, and a small hand-written catalog for the tests.
 
-A fixed core (ids the events/ and tests rely on) plus a deterministic generator for the demo's bulk. The names are
-made up; they still count as personal data in the code paths (never logged).
+The core histories name only local.demo's core activities, which both the tests and the demo catalog hold. The names
+are made up; they still count as personal data in the code paths (never logged).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from early_learning.domain import (
     Weather,
 )
 from local.demo import (
+    CORE_ACTIVITIES,
+    GUARDIAN_CHILD_IDS,
     MAPLE,
     MAPLE_LEAF_ART,
     PUBLIC_BLOCKS,
@@ -29,6 +32,8 @@ from local.demo import (
     SUNRISE,
     SUNRISE_PUPPETS,
     SUNRISE_SENSORY_BIN,
+    SeedContext,
+    generate_activities,
 )
 
 SUNRISE_A, SUNRISE_B = "sunrise-a", "sunrise-b"
@@ -38,7 +43,8 @@ CLASSROOMS: dict[str, tuple[str, ...]] = {SUNRISE: (SUNRISE_A, SUNRISE_B), MAPLE
 REFERENCE_DATE = date(2026, 2, 16)
 """The date of the events in events/ (requestContext.timeEpoch): the core children's ages are given at it."""
 
-# --- activities: enough variety of type, age, setting, weather and adaptations to make choices interesting -------
+# --- the tests' extra activities: enough variety of type, age, setting, weather and adaptations to make choices
+# interesting, small enough to reason about (the demo uses local.demo's generated catalog instead) -----------------
 
 _A = "ac700000-0000-4000-8000-0000000000"  # + two hex digits
 
@@ -434,8 +440,8 @@ CORE_CHILDREN: tuple[Child, ...] = (
     ),
 )
 
-GUARDIAN_CHILDREN = frozenset({CHILD_AVA, CHILD_FINN})
-"""The children of the fixed guardian (PARENT_SUNRISE_SUB in local.demo.CORE_MEMBERSHIPS)."""
+GUARDIAN_CHILDREN = GUARDIAN_CHILD_IDS
+"""The children of the guardians (PARENT_SUNRISE_SUB, parent@sunrise.example): CHILD_AVA and CHILD_FINN."""
 
 
 def _entries(*done: tuple[str, int]) -> tuple[HistoryEntry, ...]:
@@ -444,14 +450,14 @@ def _entries(*done: tuple[str, int]) -> tuple[HistoryEntry, ...]:
 
 
 CORE_HISTORY: dict[str, tuple[HistoryEntry, ...]] = {
-    CHILD_AVA: _entries((PUBLIC_SONGS, 1), (STORY_CARDS, 3), (SUNRISE_PUPPETS, 6)),
-    CHILD_BEN: _entries((SUNRISE_SENSORY_BIN, 2), (BUBBLE_CHASE, 4)),
+    CHILD_AVA: _entries((PUBLIC_SONGS, 1), (SUNRISE_PUPPETS, 6)),
+    CHILD_BEN: _entries((SUNRISE_SENSORY_BIN, 2), (PUBLIC_BLOCKS, 4)),
     CHILD_CHLOE: _entries((PUBLIC_BLOCKS, 1)),
     # CHILD_DEV: no history yet (a new child)
     CHILD_ELLA: _entries((SUNRISE_PUPPETS, 2), (PUBLIC_GARDEN, 9)),
-    CHILD_FINN: _entries((PUBLIC_BLOCKS, 5), (STORY_CARDS, 8)),
-    CHILD_GRACE: _entries((MAPLE_LEAF_ART, 1), (SHADOW_PUPPETS, 3)),
-    CHILD_HUGO: _entries((OBSTACLE_COURSE, 2)),
+    CHILD_FINN: _entries((PUBLIC_BLOCKS, 5), (PUBLIC_SONGS, 8)),
+    CHILD_GRACE: _entries((MAPLE_LEAF_ART, 1)),
+    CHILD_HUGO: _entries((PUBLIC_SONGS, 2)),
 }
 
 # --- generated bulk for the demo (and the batch-size tests) -------------------------------------------------------
@@ -549,37 +555,38 @@ def generate_history(
     return history
 
 
-def demo_children(per_classroom: int, *, today: date) -> tuple[list[Child], dict[str, tuple[HistoryEntry, ...]]]:
-    """The generated children of every classroom, and their histories over the core and extra activities."""
+def demo_children(
+    per_classroom: int, catalog: Iterable[Activity], *, today: date
+) -> tuple[list[Child], dict[str, tuple[HistoryEntry, ...]]]:
+    """The generated children of every classroom, and their histories over the part of ``catalog`` their
+    organization may see."""
     children = [
         child
         for org_id, classrooms in CLASSROOMS.items()
         for classroom_id in classrooms
         for child in generate_children(org_id, classroom_id, per_classroom, today=today)
     ]
-    visible_ids: dict[str, list[str]] = {}
-    for activity in EXTRA_ACTIVITIES:
-        visible_ids.setdefault(activity.org_id, []).append(activity.id)
+    catalog = list(catalog)
     history: dict[str, tuple[HistoryEntry, ...]] = {}
     for org_id in CLASSROOMS:
-        pool = sorted({*visible_ids.get(org_id, []), *visible_ids.get(PUBLIC_CATALOG, [])})
+        pool = sorted(a.id for a in catalog if a.org_id in (org_id, PUBLIC_CATALOG))
         history.update(generate_history((c for c in children if c.org_id == org_id), pool, today=today))
     return children, history
 
 
-def seed_children(_: object = None, *, per_classroom: int = 20, today: date | None = None) -> int:
-    """Seeding step of the demo (``local.demo.SEED_STEPS``): the extra activities, the core children and their
-    histories, and ``per_classroom`` generated children per classroom with histories (ages at ``today``, default
-    the real date). Returns the number of items written."""
-    from early_learning.store import activities, children, history
+def seed_children(_: SeedContext | None = None, *, per_classroom: int = 20, today: date | None = None) -> int:
+    """Seeding step of the demo (``local.demo.SEED_STEPS``): the core children and their histories, and
+    ``per_classroom`` generated children per classroom with histories over the demo catalog (ages at ``today``,
+    default the real date). Returns the number of items written."""
+    from early_learning.store import children, history
 
-    generated, generated_history = demo_children(per_classroom, today=today or date.today())
+    catalog = [*CORE_ACTIVITIES, *generate_activities()]
+    generated, generated_history = demo_children(per_classroom, catalog, today=today or date.today())
     all_children = [*CORE_CHILDREN, *generated]
     all_history = {**CORE_HISTORY, **generated_history}
-    activities.save(EXTRA_ACTIVITIES)
     children.save(all_children)
     history.save(all_history)
-    return len(EXTRA_ACTIVITIES) + len(all_children) + len(all_history)
+    return len(all_children) + len(all_history)
 
 
 def seed_core(extra_children: Iterable[Child] = ()) -> None:

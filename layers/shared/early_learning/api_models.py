@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from early_learning.envelope import BatchEnvelope
+from early_learning.scoring import Recommendation, RecommendationOptions
 
 T = TypeVar("T")
 
 MAX_BATCH_IDS = 100
+MAX_RECOMMENDATION_CHILDREN = 50
 
 ItemId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
@@ -30,7 +33,7 @@ class BatchGetRequest(BaseModel):
     )
 
     resource_type: Annotated[str, StringConstraints(max_length=64)] = Field(
-        description="What to fetch: 'activities'. Any other value is answered 400."
+        description="What to fetch: 'activities' or 'children'. Any other value is answered 400."
     )
     ids: list[ItemId] = Field(
         min_length=1, max_length=MAX_BATCH_IDS, description="1 to 100 UUIDs; duplicates are answered at every position"
@@ -42,6 +45,52 @@ class BatchGetRequest(BaseModel):
 
 class BatchGetResponse(BatchEnvelope[dict[str, Any]]):
     resource_type: str
+
+
+class BatchRecommendationsRequest(RecommendationOptions):
+    """POST /api/v1/batch/activities/recommendations: the children, and options shared by every child."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "child_ids": ["c41d0000-0000-4000-8000-0000000000a1", "c41d0000-0000-4000-8000-0000000000a2"],
+                    "max_recommendations": 5,
+                    "activity_types": ["cognitive", "motor"],
+                    "weather": "sunny",
+                    "group_size": 10,
+                    "include_special_needs": True,
+                }
+            ]
+        },
+    )
+
+    child_ids: list[ItemId] = Field(
+        min_length=1,
+        max_length=MAX_RECOMMENDATION_CHILDREN,
+        description="1 to 50 child UUIDs; duplicates are answered at every position",
+    )
+
+    def options(self) -> RecommendationOptions:
+        return RecommendationOptions.model_validate(self.model_dump(exclude={"child_ids"}))
+
+
+class RecommendationQuery(RecommendationOptions):
+    """The options of GET /api/v1/children/{id}/recommendations, as query parameters (repeat ``activity_types``
+    for several types). Unknown parameters are answered 422, so that a misspelt option is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChildRecommendations(BaseModel):
+    child_id: str
+    recommendations: list[Recommendation] = Field(description="Best first; empty when no activity passes the filters")
+    generated_at: datetime
+
+
+class BatchRecommendationsResponse(BatchEnvelope[ChildRecommendations]):
+    """The batch envelope; each successful item's ``data`` is the child's recommendations."""
 
 
 class Page(BaseModel, Generic[T]):

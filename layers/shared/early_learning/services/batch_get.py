@@ -10,12 +10,12 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from early_learning.api_models import BatchGetRequest, BatchGetResponse
-from early_learning.domain import ACTIVITY_FIELDS, Activity, Membership, UnsupportedResourceType
+from early_learning.domain import ACTIVITY_FIELDS, CHILD_FIELDS, Activity, Membership, UnsupportedResourceType
 from early_learning.envelope import Deadline, ItemFailure, json_size, run_batch
 from early_learning.observability import record_batch
 from early_learning.services.fields import parse_fields
 from early_learning.settings import get_settings
-from early_learning.store import activities
+from early_learning.store import activities, children
 from early_learning.store.base import BatchRead, counting_calls
 
 
@@ -51,6 +51,15 @@ RESOURCES: dict[str, BatchResource] = {
         visible=lambda caller, item: caller.can_read_activity(str(item.get("org_id"))),
         present=lambda item: activities.to_domain(item).model_dump(mode="json"),
         defaults=json_defaults(Activity),
+    ),
+    "children": BatchResource(
+        label="Child",
+        fields=CHILD_FIELDS,
+        read=children.read_many,
+        visible=lambda caller, item: caller.can_read_child(
+            str(item.get("org_id")), str(item.get("classroom_id")), str(item.get("id"))
+        ),
+        present=lambda item: children.to_domain(item).model_dump(mode="json"),
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -36,5 +37,15 @@ async def request_deadline(request: Request) -> Deadline:
     return Deadline(remaining_ms, get_settings().deadline_safety_ms)
 
 
+async def request_date(request: Request) -> date:
+    """The UTC date on which API Gateway received the request (``requestContext.timeEpoch``): what "today" means
+    for a request, so that the same event always gets the same answer (and tests can fix the date)."""
+    epoch_ms = _event(request).get("requestContext", {}).get("timeEpoch")
+    if isinstance(epoch_ms, int | float) and not isinstance(epoch_ms, bool):
+        return datetime.fromtimestamp(epoch_ms / 1000, UTC).date()
+    return datetime.now(UTC).date()
+
+
 CurrentCaller = Annotated[Membership, Depends(current_caller)]
 RequestDeadline = Annotated[Deadline, Depends(request_deadline)]
+RequestDate = Annotated[date, Depends(request_date)]

@@ -1,0 +1,52 @@
+"""ChildrenFunction: GET /api/v1/children and GET /api/v1/children/{id}/recommendations."""
+
+from typing import Annotated
+
+from fastapi import Path, Query
+from mangum import Mangum
+
+from early_learning.api_models import ChildRecommendations, Page, RecommendationQuery
+from early_learning.domain import Child
+from early_learning.services.children import list_children
+from early_learning.services.recommendations import child_recommendations
+from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, RequestDate, RequestDeadline, create_app, observed
+
+app = create_app("Children", "The children the caller may see, and one child's recommendations.")
+
+
+@app.get(
+    "/api/v1/children",
+    summary="List the children the caller may see",
+    description="An admin sees its organization's children, an educator its classrooms', a guardian its own; "
+    "page by page.",
+    responses=PROBLEM_RESPONSES,
+    tags=["children"],
+)
+async def list_children_route(
+    caller: CurrentCaller,
+    deadline: RequestDeadline,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")] = None,
+) -> Page[Child]:
+    return list_children(caller, limit, cursor, deadline)
+
+
+@app.get(
+    "/api/v1/children/{id}/recommendations",
+    summary="Recommend activities for one child",
+    description="The same options as the batch route, as query parameters (repeat `activity_types` for several); "
+    "the body is the batch item's `data`. 404 when the child is missing or not visible to the caller.",
+    responses={404: PROBLEM_RESPONSES[400] | {"description": "Missing or not accessible"}, **PROBLEM_RESPONSES},
+    tags=["children", "recommendations"],
+)
+async def child_recommendations_route(
+    child_id: Annotated[str, Path(alias="id", max_length=128)],
+    options: Annotated[RecommendationQuery, Query()],
+    caller: CurrentCaller,
+    deadline: RequestDeadline,
+    today: RequestDate,
+) -> ChildRecommendations:
+    return child_recommendations(child_id, caller, options, today, deadline)
+
+
+handler = observed(Mangum(app, lifespan="off"))

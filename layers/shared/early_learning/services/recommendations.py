@@ -1,0 +1,100 @@
+"""Activity recommendations for many children at once (POST /api/v1/batch/activities/recommendations) and for one
+(GET /api/v1/children/{id}/recommendations): the same code path, so a single child gets the batch item's data.
+
+Cost of a batch, whatever its size up to 50 children: one BatchGetItem for the children, one for the histories of
+those the caller may see, and the caller's visible catalog from the warm function's cache (one Query per catalog
+partition when cold). Request-wide filters run once (``scoring.prepare_catalog``); scoring is per child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from early_learning.api_models import BatchRecommendationsRequest, BatchRecommendationsResponse, ChildRecommendations
+from early_learning.domain import Child, InvalidId, Membership, NotFound, StoreUnavailable
+from early_learning.envelope import Deadline, ItemFailure, canonical_uuid, json_size, run_batch, utc_now
+from early_learning.observability import logger, record_batch
+from early_learning.scoring import RecommendationOptions, prepare_catalog, recommend
+from early_learning.settings import get_settings
+from early_learning.store import activities, children, history
+from early_learning.store.base import counting_calls
+
+Outcomes = dict[str, ChildRecommendations | ItemFailure]
+
+
+def batch_recommendations(
+    request: BatchRecommendationsRequest, caller: Membership, deadline: Deadline, today: date
+) -> BatchRecommendationsResponse:
+    """One result per requested child id, in order (DESIGN 3.2); ``today`` is the request's date (ages)."""
+    resolve = _resolver(caller, request.options(), deadline, today)
+    with counting_calls() as calls:
+        results = run_batch(
+            request.child_ids, resolve, size_of=json_size, size_budget=get_settings().response_limit_bytes
+        )
+    response: BatchRecommendationsResponse = BatchRecommendationsResponse.of(results)
+    record_batch("batch_recommendations", response.total_requested, response.total_succeeded, len(calls))
+    return response
+
+
+def child_recommendations(
+    child_id: str, caller: Membership, options: RecommendationOptions, today: date, deadline: Deadline
+) -> ChildRecommendations:
+    """The recommendations of one child: what the batch answers for it, or NotFound when it is missing or not
+    visible to the caller (same answer)."""
+    key = canonical_uuid(child_id)
+    if key is None:
+        raise InvalidId(ItemFailure.invalid_id().message)
+    outcome = _resolver(caller, options, deadline, today)([key]).get(key)
+    if outcome is None:
+        raise StoreUnavailable("The recommendations could not be computed in time; retry the request")
+    if isinstance(outcome, ItemFailure):
+        raise NotFound(outcome.message)
+    return outcome
+
+
+def _resolver(
+    caller: Membership, options: RecommendationOptions, deadline: Deadline, today: date
+) -> Callable[[list[str]], Outcomes]:
+    def resolve(keys: list[str]) -> Outcomes:
+        outcomes: Outcomes = {}
+        visible = _visible_children(keys, caller, deadline, outcomes)
+        if not visible:
+            return outcomes
+        histories = history.read_many([child.id for child in visible], deadline)
+        try:
+            catalog = prepare_catalog(activities.visible_catalog(caller.org_id), options)
+        except StoreUnavailable:
+            logger.warning("Catalog unavailable; the visible children are answered 503", extra={"org": caller.org_id})
+            return outcomes
+        generated_at = utc_now()
+        for child in visible:
+            if deadline.expired():
+                break  # the children not scored yet are answered 503 unavailable, retryable
+            if child.id in histories.unfinished:
+                continue
+            recent = {entry.activity_id for entry in histories.entries.get(child.id, ())}
+            outcomes[child.id] = ChildRecommendations(
+                child_id=child.id,
+                recommendations=recommend(child, catalog, options, recent_activity_ids=recent, today=today),
+                generated_at=generated_at,
+            )
+        return outcomes
+
+    return resolve
+
+
+def _visible_children(keys: list[str], caller: Membership, deadline: Deadline, outcomes: Outcomes) -> list[Child]:
+    """The children among ``keys`` the caller may see, in key order; the others are recorded in ``outcomes`` as
+    not found (missing and not accessible get the same answer), and unread ones are left out (503)."""
+    read = children.read_many(keys, deadline)
+    visible: list[Child] = []
+    for key in keys:
+        if key in read.unfinished:
+            continue
+        item = read.items.get(key)
+        if item is None or not caller.can_read_child(str(item.get("org_id")), str(item.get("classroom_id")), key):
+            outcomes[key] = ItemFailure.not_found("Child", key)
+        else:
+            visible.append(children.to_domain(item))
+    return visible
