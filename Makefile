@@ -20,10 +20,9 @@ run invoke token e2e lint openapi: export PYTHONPATH := $(CURDIR)/layers/shared:
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# --no-compile: bytecode is written on first import, for the modules actually used (a fresh `make run` is faster).
 $(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
