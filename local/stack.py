@@ -241,6 +241,8 @@ def _port(name: str, default: int) -> int:
         raise StackError(f"{name}={raw!r} is not a port number")
     port = int(raw)
     with socket.socket() as probe:
+        # As the servers themselves do: a port whose last connections are in TIME_WAIT is free to listen on.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
