@@ -20,9 +20,15 @@ run invoke token e2e lint openapi: export PYTHONPATH := $(CURDIR)/layers/shared:
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# Python writes bytecode on first import (only the modules actually used), even where the environment disables it:
+# installs skip compiling everything up front, and later starts and test runs do not recompile on every import.
+unexport PYTHONDONTWRITEBYTECODE
+
+# uv (pinned, installed by pip into the venv) installs the pinned requirements several times faster than pip.
 $(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
