@@ -8,7 +8,7 @@ from mangum import Mangum
 from early_learning.api_models import Page
 from early_learning.domain import Activity
 from early_learning.services.activities import get_activity, list_activities
-from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, create_app, observed
+from early_learning.web import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, CurrentCaller, create_app, observed
 
 app = create_app("Activities", "Individual activity routes: one activity, or the caller's catalog page by page.")
 
@@ -17,7 +17,7 @@ app = create_app("Activities", "Individual activity routes: one activity, or the
     "/api/v1/activities/{id}",
     summary="Get one activity",
     description="The same object as a batch item's `data`. 404 when missing or not visible to the caller.",
-    responses={404: PROBLEM_RESPONSES[400] | {"description": "Missing or not accessible"}, **PROBLEM_RESPONSES},
+    responses={**NOT_FOUND_RESPONSE, **PROBLEM_RESPONSES},
     tags=["activities"],
 )
 async def get_activity_route(

@@ -9,7 +9,15 @@ from early_learning.api_models import ChildRecommendations, Page, Recommendation
 from early_learning.domain import Child
 from early_learning.services.children import list_children
 from early_learning.services.recommendations import child_recommendations
-from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, RequestDate, RequestDeadline, create_app, observed
+from early_learning.web import (
+    NOT_FOUND_RESPONSE,
+    PROBLEM_RESPONSES,
+    CurrentCaller,
+    RequestDate,
+    RequestDeadline,
+    create_app,
+    observed,
+)
 
 app = create_app("Children", "The children the caller may see, and one child's recommendations.")
 
@@ -36,7 +44,7 @@ async def list_children_route(
     summary="Recommend activities for one child",
     description="The same options as the batch route, as query parameters (repeat `activity_types` for several); "
     "the body is the batch item's `data`. 404 when the child is missing or not visible to the caller.",
-    responses={404: PROBLEM_RESPONSES[400] | {"description": "Missing or not accessible"}, **PROBLEM_RESPONSES},
+    responses={**NOT_FOUND_RESPONSE, **PROBLEM_RESPONSES},
     tags=["children", "recommendations"],
 )
 async def child_recommendations_route(

@@ -1,6 +1,14 @@
 """FastAPI wiring shared by every function: the app factory, problem details, the caller and the deadline."""
 
-from early_learning.web.app import PROBLEM_RESPONSES, create_app, observed
+from early_learning.web.app import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, create_app, observed
 from early_learning.web.dependencies import CurrentCaller, RequestDate, RequestDeadline
 
-__all__ = ["PROBLEM_RESPONSES", "CurrentCaller", "RequestDate", "RequestDeadline", "create_app", "observed"]
+__all__ = [
+    "NOT_FOUND_RESPONSE",
+    "PROBLEM_RESPONSES",
+    "CurrentCaller",
+    "RequestDate",
+    "RequestDeadline",
+    "create_app",
+    "observed",
+]

@@ -9,29 +9,55 @@ from aws_lambda_powertools.logging import correlation_paths
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
-from early_learning.api_models import Problem
+from early_learning.api_models import GatewayError, Problem
 from early_learning.observability import logger, metrics
+from early_learning.settings import get_settings
 from early_learning.web import problems
 
 API_VERSION = "1.0.0"
 
+# Error responses are problem details (application/problem+json) from the functions, and for the statuses API
+# Gateway answers itself, its own {"message": ...} (application/json). FastAPI files a response ``model`` under the
+# route's media type (application/json), so the schemas are referenced here and added to the components in
+# ``create_app``.
+ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Problem": Problem.model_json_schema(mode="serialization"),
+    "GatewayError": GatewayError.model_json_schema(mode="serialization"),
+}
+
+
+def _error_response(description: str, *, problem: bool = True, gateway: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if problem:
+        content[problems.PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    if gateway:
+        content["application/json"] = {"schema": {"$ref": "#/components/schemas/GatewayError"}}
+    return {"description": description, "content": content}
+
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description, "content": {problems.PROBLEM_MEDIA_TYPE: {}}}
-    for status, description in {
-        400: "Malformed JSON, unsupported resource type or unknown field",
-        401: "Missing or invalid token",
-        403: "Authenticated, but not a member of any organization",
-        413: "Request body over 10 MB",
-        422: "Request does not match the schema (an `errors` entry per invalid field)",
-        429: "Too many requests (gateway throttling)",
-        500: "Unexpected error (with a correlation id)",
-    }.items()
+    400: _error_response("Malformed JSON, a body that is not JSON, unsupported resource type, unknown field"),
+    401: _error_response('Missing or invalid token (API Gateway\'s `{"message": "Unauthorized"}`)', gateway=True),
+    403: _error_response("Authenticated, but not a member of any organization"),
+    413: _error_response("Request body over 10 MB (refused by API Gateway, or by the function)", gateway=True),
+    422: _error_response("Request does not match the schema (an `errors` entry per invalid field)"),
+    429: _error_response("Too many requests (API Gateway's throttling)", problem=False, gateway=True),
+    500: _error_response(
+        "Unexpected error: problem details with a correlation id, or API Gateway's message when a function fails",
+        gateway=True,
+    ),
+    503: _error_response(
+        "The data could not be read in time: retry (or API Gateway's integration timeout)", gateway=True
+    ),
+}
+NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
+    404: _error_response("Missing or not accessible (or, from API Gateway, a path no route matches)", gateway=True)
 }
 
 
 def create_app(title: str, description: str) -> FastAPI:
-    """A FastAPI app with problem details, gzip for responses over 1 KB, and no docs routes of its own
-    (API Gateway routes only the API paths; the local stack serves /docs for every function at once)."""
+    """A FastAPI app with problem details, gzip for responses over 1 KB, a request body limit, and no docs routes
+    of its own (API Gateway routes only the API paths; the local stack serves /docs for every function at once)."""
     app = FastAPI(
         title=title,
         description=description,
@@ -39,9 +65,18 @@ def create_app(title: str, description: str) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # API Gateway refuses bodies over 10 MB first; this is for direct invocations (FastAPI raises a 413).
+        max_body_size=get_settings().max_body_bytes,
     )
     problems.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            FastAPI.openapi(app).setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+        return FastAPI.openapi(app)  # the document cached by the first call
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

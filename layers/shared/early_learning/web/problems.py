@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from early_learning.api_models import Problem
 from early_learning.domain import DomainError
 from early_learning.observability import logger
+from early_learning.settings import get_settings
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -42,11 +43,22 @@ def _pointer(loc: tuple[int | str, ...]) -> tuple[str, str]:
     return str(where), "#" + "".join("/" + p for p in escaped)
 
 
-async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+async def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
         return problem_response(400, "The request body is not valid JSON")
+    whole_body = [error for error in errors if tuple(error.get("loc", ())) == ("body",)]
+    if any(error.get("type") == "missing" for error in whole_body):
+        return problem_response(400, "The request body is empty: send a JSON object")
+    if whole_body and not _is_json(request.headers.get("content-type", "")):
+        # FastAPI parses a body as JSON only when it is declared so (its strict content type check).
+        return problem_response(400, "The request body must be JSON, sent with Content-Type: application/json")
     items = []
     for error in errors[:50]:
         where, pointer = _pointer(tuple(error.get("loc", ())))
@@ -62,7 +74,10 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    response = problem_response(exc.status_code, str(exc.detail) if exc.detail else None)
+    detail = str(exc.detail) if exc.detail else None
+    if exc.status_code == 413:  # FastAPI's max_body_size (see create_app)
+        detail = f"The request body is over the limit of {get_settings().max_body_bytes} bytes"
+    response = problem_response(exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

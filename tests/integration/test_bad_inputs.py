@@ -1,0 +1,253 @@
+"""Hostile and broken requests through every function's handler (DESIGN 3.4): each one is answered with RFC 9457
+problem details (400, 413 or 422), never a 500, never a stack trace, and never with the huge input echoed back.
+
+The cases are one table: a readable name, the route's event from events/, what is wrong with it, and the status.
+Malformed ids inside a valid batch are not request errors: they are item-level 400s in a 200 envelope (last tests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from early_learning.store import activities
+from functions.activities.app import handler as activities_handler
+from functions.batch_get.app import handler as batch_get_handler
+from functions.batch_recommendations.app import handler as recommendations_handler
+from functions.children.app import handler as children_handler
+from local import demo
+from local import demo_children as dc
+from tests.conftest import FakeLambdaContext
+from tests.events import load_event
+from tests.integration.children_support import Handler, call
+
+HUGE = "Z" * 100_000
+"""A marker input far beyond every limit: no answer may contain it (or a large part of it)."""
+OVER_10_MB = 10 * 1024 * 1024 + 1
+FULLWIDTH_UUID = "\uff11\uff12\uff13e4567-e89b-12d3-a456-426614174000"
+"""A UUID whose first digits are full-width look-alikes (a regex with \\d would take them for digits)."""
+DEEP = 100_000
+"""Nesting depth of the deeply nested documents: far past Python's recursion limit."""
+
+HANDLERS: dict[str, Handler] = {
+    "batch_get.json": batch_get_handler,
+    "batch_recommendations.json": recommendations_handler,
+    "get_activity.json": activities_handler,
+    "list_activities.json": activities_handler,
+    "list_children.json": children_handler,
+    "child_recommendations.json": children_handler,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad request: ``event`` from events/ with its body, query string, path id or headers replaced."""
+
+    event: str
+    status: int
+    body: Any = None
+    raw_body: str | None = None
+    query: dict[str, str] | str | None = None
+    path_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    drop_headers: tuple[str, ...] = ()
+
+    def build(self) -> dict[str, Any]:
+        event = load_event(self.event, body=self.body, raw_body=self.raw_body, headers=dict(self.headers))
+        for name in self.drop_headers:
+            event["headers"].pop(name, None)
+        if self.query is not None:
+            raw = self.query if isinstance(self.query, str) else urlencode(self.query)
+            event["rawQueryString"] = raw
+            event.pop("queryStringParameters", None)
+        if self.path_id is not None:
+            template = event["routeKey"].split(" ", 1)[1]
+            path = template.replace("{id}", self.path_id)
+            event["rawPath"] = event["requestContext"]["http"]["path"] = path
+            event["pathParameters"] = {"id": self.path_id}
+        return event
+
+
+def batch(**body: Any) -> dict[str, Any]:
+    return {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS], **body}
+
+
+def recommend(**body: Any) -> dict[str, Any]:
+    return {"child_ids": [dc.CHILD_AVA], **body}
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+BATCH, RECS = "batch_get.json", "batch_recommendations.json"
+GET_ONE, LIST_ACTIVITIES = "get_activity.json", "list_activities.json"
+LIST_CHILDREN, CHILD_RECS = "list_children.json", "child_recommendations.json"
+
+CASES: dict[str, Case] = {
+    # --- the body as a whole -----------------------------------------------------------------------------------
+    "body not json": Case(BATCH, 400, raw_body="{not json"),
+    "body truncated json": Case(BATCH, 400, raw_body='{"resource_type": "activities", "ids": ['),
+    "body empty": Case(BATCH, 400, raw_body=""),
+    "body control bytes": Case(BATCH, 400, raw_body="\x00\x01\x02"),
+    "body single-quoted pseudo json": Case(BATCH, 400, raw_body="{'resource_type': 'activities'}"),
+    "body json array": Case(BATCH, 422, raw_body="[1, 2, 3]"),
+    "body json string": Case(BATCH, 422, raw_body='"activities"'),
+    "body json number": Case(BATCH, 422, raw_body="42"),
+    "body nested 100k deep": Case(BATCH, 400, raw_body=nested(DEEP)),
+    "body over 10 MB": Case(BATCH, 413, raw_body=json.dumps(batch(fields="a" * OVER_10_MB))),
+    "body over 10 MB of ids": Case(BATCH, 413, raw_body=json.dumps(batch(ids=["x" * 100] * 110_000))),
+    "content-type text/plain": Case(BATCH, 400, body=batch(), headers={"content-type": "text/plain"}),
+    "content-type form": Case(BATCH, 400, body=batch(), headers={"content-type": "application/x-www-form-urlencoded"}),
+    "content-type missing": Case(BATCH, 400, body=batch(), drop_headers=("content-type",)),
+    # --- batch GET fields --------------------------------------------------------------------------------------
+    "unknown top-level field": Case(BATCH, 422, body=batch(admin=True)),
+    "resource_type missing": Case(BATCH, 422, body={"ids": [demo.PUBLIC_BLOCKS]}),
+    "resource_type null": Case(BATCH, 422, body=batch(resource_type=None)),
+    "resource_type number": Case(BATCH, 422, body=batch(resource_type=7)),
+    "resource_type unsupported": Case(BATCH, 400, body=batch(resource_type="toys")),
+    "resource_type huge": Case(BATCH, 422, body=batch(resource_type=HUGE)),
+    "resource_type nested junk": Case(BATCH, 422, body=batch(resource_type={"$ne": None})),
+    "ids missing": Case(BATCH, 422, body={"resource_type": "activities"}),
+    "ids null": Case(BATCH, 422, body=batch(ids=None)),
+    "ids a string": Case(BATCH, 422, body=batch(ids=demo.PUBLIC_BLOCKS)),
+    "ids an object": Case(BATCH, 422, body=batch(ids={"0": demo.PUBLIC_BLOCKS})),
+    "ids empty": Case(BATCH, 422, body=batch(ids=[])),
+    "ids 101": Case(BATCH, 422, body=batch(ids=[demo.PUBLIC_BLOCKS] * 101)),
+    "ids 100k": Case(BATCH, 422, body=batch(ids=[demo.PUBLIC_BLOCKS] * 100_000)),
+    "id null": Case(BATCH, 422, body=batch(ids=[None])),
+    "id number": Case(BATCH, 422, body=batch(ids=[123])),
+    "id boolean": Case(BATCH, 422, body=batch(ids=[True])),
+    "id nested junk": Case(BATCH, 422, body=batch(ids=[{"S": demo.PUBLIC_BLOCKS}, [[["x"]]]])),
+    "id deeply nested": Case(BATCH, 400, raw_body=json.dumps(batch())[:-2] + ", " + nested(DEEP) + "]}"),
+    "id huge": Case(BATCH, 422, body=batch(ids=[HUGE])),
+    "id 129 characters": Case(BATCH, 422, body=batch(ids=["a" * 129])),
+    "fields a list": Case(BATCH, 422, body=batch(fields=["id", "name"])),
+    "fields unknown": Case(BATCH, 400, body=batch(fields="id,password")),
+    "fields huge": Case(BATCH, 422, body=batch(fields=HUGE)),
+    "fields unknown unicode and nul": Case(BATCH, 400, body=batch(fields="id,näme\x00,名前")),
+    # --- batch recommendations ---------------------------------------------------------------------------------
+    "recs child_ids missing": Case(RECS, 422, body={"max_recommendations": 3}),
+    "recs child_ids 51": Case(RECS, 422, body=recommend(child_ids=[dc.CHILD_AVA] * 51)),
+    "recs child id huge": Case(RECS, 422, body=recommend(child_ids=[HUGE])),
+    "recs max_recommendations 0": Case(RECS, 422, body=recommend(max_recommendations=0)),
+    "recs max_recommendations 21": Case(RECS, 422, body=recommend(max_recommendations=21)),
+    "recs max_recommendations text": Case(RECS, 422, body=recommend(max_recommendations="five")),
+    "recs max_recommendations fraction": Case(RECS, 422, body=recommend(max_recommendations=2.5)),
+    "recs max_recommendations huge number": Case(RECS, 422, body=recommend(max_recommendations=10**400)),
+    "recs activity_types unknown": Case(RECS, 422, body=recommend(activity_types=["juggling"])),
+    "recs activity_types a string": Case(RECS, 422, body=recommend(activity_types=HUGE)),
+    "recs weather unknown": Case(RECS, 422, body=recommend(weather="meteor shower")),
+    "recs include_special_needs text": Case(RECS, 422, body=recommend(include_special_needs="perhaps")),
+    "recs unknown option": Case(RECS, 422, body=recommend(sort="random")),
+    "recs body not json": Case(RECS, 400, raw_body="child_ids=1"),
+    # --- single routes: path ids and query parameters ----------------------------------------------------------
+    "activity id malformed": Case(GET_ONE, 400, path_id="not-a-uuid"),
+    "activity id with nul": Case(GET_ONE, 400, path_id=demo.PUBLIC_BLOCKS[:8] + "\x00" + demo.PUBLIC_BLOCKS[9:]),
+    "activity id unicode digits": Case(GET_ONE, 400, path_id=FULLWIDTH_UUID),
+    "activity id huge": Case(GET_ONE, 422, path_id="a" * 10_000),
+    "activities limit 0": Case(LIST_ACTIVITIES, 422, query={"limit": "0"}),
+    "activities limit text": Case(LIST_ACTIVITIES, 422, query={"limit": "ten"}),
+    "activities limit huge": Case(LIST_ACTIVITIES, 422, query={"limit": "9" * 5000}),
+    "activities cursor forged": Case(LIST_ACTIVITIES, 400, query={"cursor": "eyJwIjo5OSwiayI6bnVsbH0"}),
+    "activities cursor huge": Case(LIST_ACTIVITIES, 422, query={"cursor": HUGE}),
+    "children limit negative": Case(LIST_CHILDREN, 422, query={"limit": "-1"}),
+    "children cursor garbage": Case(LIST_CHILDREN, 400, query={"cursor": "%%%not-base64\x00"}),
+    "child recs id malformed": Case(CHILD_RECS, 400, path_id="ava", query=""),
+    "child recs unknown parameter": Case(CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"sort": "random"}),
+    "child recs max_recommendations text": Case(
+        CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"max_recommendations": "many"}
+    ),
+    "child recs weather unknown": Case(CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"weather": "x" * 5000}),
+}
+
+
+@pytest.fixture
+def data(seeded: Any) -> Iterator[Any]:
+    """The core activities, memberships and children (each test starts with a cold catalog cache)."""
+    dc.seed_core()
+    activities.clear_catalog_cache()
+    yield seeded
+    activities.clear_catalog_cache()
+
+
+def test_there_are_at_least_30_named_bad_inputs() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_bad_input_is_a_problem_that_does_not_echo_it(
+    data: Any, lambda_context: FakeLambdaContext, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # Given a broken or hostile request to one of the routes
+    case = CASES[name]
+    event = case.build()
+    # When the function handles it
+    answer = call(HANDLERS[case.event], event, lambda_context)
+    # Then it is answered with the expected 4xx as problem details
+    assert answer.status == case.status, answer.body
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.body["status"] == case.status
+    assert answer.body["title"]
+    assert answer.body.get("detail")
+    # And the answer is small, echoes none of the input and shows no stack trace
+    raw = json.dumps(answer.body, ensure_ascii=False)
+    assert len(raw) < 2_000
+    assert "ZZZZ" not in raw
+    assert "Traceback" not in raw
+    assert 'File "' not in raw
+    # And it was not an error of the service: nothing was logged as one
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_a_422_points_at_the_invalid_field_with_a_json_pointer(data: Any, lambda_context: FakeLambdaContext) -> None:
+    # Given a batch whose third id is not a string
+    event = Case(BATCH, 422, body=batch(ids=[demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, 7])).build()
+    # When it is handled / Then the problem names exactly that element
+    answer = call(batch_get_handler, event, lambda_context)
+    assert [error["pointer"] for error in answer.body["errors"]] == ["#/ids/2"]
+
+
+MALFORMED_IDS: dict[str, str] = {
+    "empty": "",
+    "blank": "   ",
+    "nul inside": demo.PUBLIC_BLOCKS[:8] + "\x00" + demo.PUBLIC_BLOCKS[9:],
+    "trailing newline": demo.PUBLIC_BLOCKS + "\n",
+    "braces": "{" + demo.PUBLIC_BLOCKS + "}",
+    "unicode digits": FULLWIDTH_UUID,
+    "nosql operator": '{"$ne": null}',
+    "path traversal": "../../etc/passwd",
+    "emoji": "🙂" * 30,
+    "128 characters": "f" * 128,
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED_IDS)
+def test_a_malformed_id_in_a_valid_batch_is_an_item_400_echoed_as_sent(
+    data: Any, lambda_context: FakeLambdaContext, name: str
+) -> None:
+    # Given a batch with one malformed id between two valid ones
+    bad = MALFORMED_IDS[name]
+    event = Case(BATCH, 200, body=batch(ids=[demo.PUBLIC_BLOCKS, bad, demo.PUBLIC_SONGS])).build()
+    # When it is handled
+    answer = call(batch_get_handler, event, lambda_context)
+    # Then the batch succeeds and only that item is a 400 invalid_id, with the id echoed exactly as sent
+    assert answer.status == 200
+    results = answer.body["results"]
+    assert [r["status_code"] for r in results] == [200, 400, 200]
+    assert (results[1]["id"], results[1]["error_code"], results[1]["retryable"]) == (bad, "invalid_id", False)
+
+
+@pytest.mark.parametrize("name", ["empty", "nul inside", "unicode digits"])
+def test_a_malformed_child_id_is_an_item_400_in_the_recommendations_batch(
+    data: Any, lambda_context: FakeLambdaContext, name: str
+) -> None:
+    event = load_event(RECS, body={"child_ids": [MALFORMED_IDS[name], dc.CHILD_AVA]}, sub=demo.TEACHER_SUNRISE_SUB)
+    answer = call(recommendations_handler, event, lambda_context)
+    assert answer.status == 200
+    assert [r["status_code"] for r in answer.body["results"]] == [400, 200]
