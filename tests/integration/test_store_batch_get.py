@@ -70,8 +70,16 @@ def many(seeded: Any) -> list[str]:
 
 @pytest.fixture
 def retries(settings_env: Callable[..., Settings]) -> Settings:
-    """An explicit retry budget, independent of the defaults: 5 retries, 50 ms doubling up to 400 ms."""
-    return settings_env(retry_base_delay_s=0.05, retry_max_delay_s=0.4, retry_max_attempts=5)
+    """An explicit retry budget, independent of the defaults: 5 retries, 50 ms doubling up to 400 ms; SDK calls
+    whose worst case (botocore's timeouts, no SDK retries) is 50 ms, so that short deadlines still allow calls."""
+    return settings_env(
+        retry_base_delay_s=0.05,
+        retry_max_delay_s=0.4,
+        retry_max_attempts=5,
+        dynamodb_connect_timeout_s=0.02,
+        dynamodb_read_timeout_s=0.03,
+        dynamodb_sdk_max_retries=0,
+    )
 
 
 @pytest.fixture
@@ -208,7 +216,7 @@ def test_an_expired_deadline_sends_nothing_and_leaves_every_key_unfinished(
 
 
 def test_a_slow_first_chunk_leaves_the_second_unsent_and_unfinished(
-    many: list[str], batch_get_spy: BatchGetSpy
+    many: list[str], batch_get_spy: BatchGetSpy, retries: Settings
 ) -> None:
     # Given the first BatchGetItem takes all the time there is
     clock = FakeClock()

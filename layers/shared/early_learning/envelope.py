@@ -153,7 +153,12 @@ def run_batch(
 
 
 def json_size(data: Any) -> int:
-    """Serialized size of an item's data, as it will weigh in the response."""
+    """Bytes an item's data weighs in the Lambda response payload: its JSON in UTF-8 (Lambda's Python 3.12+
+    runtimes do not escape non-ASCII characters), escaped once more as part of the payload's ``body`` string, where
+    every quote and backslash takes two bytes. Counting characters instead would let a batch of non-ASCII or
+    quote-heavy items pass the 6 MB limit."""
     if isinstance(data, BaseModel):
-        return len(data.model_dump_json())
-    return len(json.dumps(data, separators=(",", ":"), default=str))
+        text = data.model_dump_json()
+    else:
+        text = json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
+    return len(json.dumps(text, ensure_ascii=False).encode()) - 2  # less the quotes around the string

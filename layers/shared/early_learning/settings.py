@@ -7,6 +7,9 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024
+"""Lambda's limit on a synchronous invocation's response payload (the proxy response, body included)."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
@@ -29,18 +32,34 @@ class Settings(BaseSettings):
     deadline_safety_ms: int = Field(
         default=1000, description="Time kept back from the Lambda deadline to serialize and return the response"
     )
-    dynamodb_connect_timeout_s: float = 2.0
-    dynamodb_read_timeout_s: float = 5.0
+    # botocore's timeouts and retries run inside one SDK call, where no deadline check can stop them: they are kept
+    # small, and a batch read starts a call only when its worst case (below) still ends before the deadline.
+    dynamodb_connect_timeout_s: float = 1.0
+    dynamodb_read_timeout_s: float = Field(
+        default=2.0, description="Longest wait for the next bytes of an answer (not for the whole answer)"
+    )
     dynamodb_sdk_max_retries: int = Field(
-        default=2, description="botocore's own retries of throttled/5xx calls (standard mode, with backoff)"
+        default=1, description="botocore's own retries of throttled/5xx calls (standard mode, with backoff)"
     )
 
     membership_cache_ttl_s: float = 60.0
     catalog_cache_ttl_s: float = 60.0
     response_limit_bytes: int = Field(
-        default=6_000_000 - 100_000, description="Lambda's 6 MB response limit, less room for the envelope"
+        default=(LAMBDA_RESPONSE_LIMIT_BYTES - 256 * 1024) * 3 // 4,
+        description="Budget of the items' data in one response, measured as it weighs in the Lambda response "
+        "payload: Lambda's 6 MB limit less room for the envelope, times 3/4 because a gzip-compressed body is "
+        "base64-encoded in the payload, and data that does not compress then grows by a third",
     )
     max_body_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def dynamodb_call_worst_case_s(self) -> float:
+        """The longest one DynamoDB call can take, botocore's retries included: every attempt may wait for the
+        connect and the read timeout, and botocore (standard mode) waits up to 1 s, 2 s, 4 s... before retrying a
+        throttled attempt."""
+        attempts = 1 + self.dynamodb_sdk_max_retries
+        backoff = sum(min(2.0**retry, 20.0) for retry in range(self.dynamodb_sdk_max_retries))
+        return attempts * (self.dynamodb_connect_timeout_s + self.dynamodb_read_timeout_s) + backoff
 
 
 @lru_cache(maxsize=1)

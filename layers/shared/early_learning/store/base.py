@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -45,9 +46,33 @@ def _count_call(event_name: str, **_: Any) -> None:
         calls.append(event_name.rsplit(".", 1)[-1])
 
 
+_session: Any = None
+_session_lock = threading.Lock()
+
+
+def _client_of(model: type[Model]) -> Any:
+    """The model's botocore client, created (the first time) from the one botocore session every table shares.
+
+    Why not PynamoDB's own: each model's connection gets a botocore session of its own, and every new session loads
+    and parses botocore's data files again (service model, endpoint rules, partitions) to create its client. That
+    costs a cold start 0.1-0.3 s per table a route reads (four for recommendations); clients of one session load
+    them once. PynamoDB has no option for it, so the shared session goes into the connection's (thread-local)
+    session slot just before the connection creates its client, which every thread then reuses.
+    """
+    global _session
+    connection = model._get_connection().connection
+    if connection._client is None:
+        with _session_lock:  # botocore's client creation is not thread-safe
+            if _session is None:
+                _session = connection.session
+            connection._local.session = _session
+            return connection.client
+    return connection.client
+
+
 def instrument(model: type[Model]) -> None:
     """Count every DynamoDB request this model's botocore client sends, SDK retries included."""
-    client = model._get_connection().connection.client
+    client = _client_of(model)
     if id(client) not in _instrumented:
         client.meta.events.register("before-send.dynamodb.*", _count_call)
         _instrumented.add(id(client))
@@ -96,12 +121,16 @@ def batch_get(
     Why not ``Model.batch_get``: PynamoDB resends unprocessed keys at once, in a loop with no backoff and no
     bound, which hammers a throttled table and can run past the Lambda deadline. Here unprocessed keys are
     retried with capped exponential backoff and full jitter, at most ``retry_max_attempts`` times and never past
-    the deadline; what is left is reported in ``unfinished`` so the caller answers those items 503, retryable.
+    the deadline: a call is sent only while the deadline leaves room for the worst case of one SDK call (botocore's
+    own timeouts and retries, which no check can interrupt); what is left is reported in ``unfinished`` so the
+    caller answers those items 503, retryable.
     Throttling errors that botocore's own retries could not absorb are treated the same way. Any other error is
     re-raised when nothing at all could be read (the request then fails as a whole), otherwise logged and the
     keys concerned reported unfinished.
     """
     settings = get_settings()
+    # botocore's timeouts and retries run inside one call: a call starts only if its worst case ends in time.
+    call_s = settings.dynamodb_call_worst_case_s
     result = BatchRead()
     hash_key = model._hash_key_attribute().attr_name  # type: ignore[no-untyped-call]
     connection = model._get_connection()
@@ -112,7 +141,7 @@ def batch_get(
         todo: list[dict[str, Any]] = [{hash_key: key} for key in chunk]
         attempt = 0
         while todo:
-            if deadline.expired():
+            if deadline.remaining_s() < call_s:
                 break
             try:
                 # PynamoDB types keys as str, but takes (and needs) {hash_key: value} maps here.
@@ -136,7 +165,7 @@ def batch_get(
                 break
             delay = backoff_delay(attempt, settings.retry_base_delay_s, settings.retry_max_delay_s)
             attempt += 1
-            if attempt > settings.retry_max_attempts or delay >= deadline.remaining_s():
+            if attempt > settings.retry_max_attempts or delay + call_s > deadline.remaining_s():
                 break
             sleep(delay)
         result.unfinished.update(_key_of(key, hash_key) for key in todo)
