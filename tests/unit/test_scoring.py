@@ -316,6 +316,25 @@ def test_freshness_prefers_activities_not_done_recently() -> None:
     assert result[1].relevance_score < 1.0
 
 
+def test_activities_with_one_profile_rank_fresh_ones_first_then_by_id() -> None:
+    # Given many activities that differ only by id (one scoring profile), the smallest ids done recently
+    catalog = [make_activity(f"a{i:02d}") for i in range(30)]
+    recent = ("a00", "a01", "a02", "a05")
+    # When three are recommended
+    result = run(catalog, recent=recent, max_recommendations=3)
+    # Then they are the three fresh ones with the smallest ids, all with the same score
+    assert ids(result) == ["a03", "a04", "a06"]
+    assert {r.relevance_score for r in result} == {1.0}
+    # And when every one of them was done recently, the smallest ids come first, scored lower
+    everything = tuple(a.id for a in catalog)
+    all_done = run(catalog, recent=everything, max_recommendations=3)
+    assert ids(all_done) == ["a00", "a01", "a02"]
+    assert all(r.relevance_score < 1.0 for r in all_done)
+    # And with more asked for than fresh ones exist, the recently done ones follow the fresh ones
+    mixed = run(catalog[:6], recent=recent, max_recommendations=6)
+    assert ids(mixed) == ["a03", "a04", "a00", "a01", "a02", "a05"]
+
+
 def test_special_needs_adaptation_is_the_fraction_of_needs_adapted_for() -> None:
     # Given a child with two needs and activities adapted for none, one or both of them
     child = make_child(special_needs=["visual_impairment", "Hearing Impairment"])

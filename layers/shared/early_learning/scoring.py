@@ -14,8 +14,9 @@ Pipeline, per request and per child:
 4. Build :class:`Recommendation` objects, with their ``reasoning``, for the chosen few only.
 
 A batch of children shares one request, so the request-wide filters can run once: call :func:`prepare_catalog`
-and pass the :class:`PreparedCatalog` to :func:`recommend` for each child. Per child the cost is then one linear
-pass of arithmetic over the prepared rows plus a bounded heap selection per activity type.
+and pass the :class:`PreparedCatalog` to :func:`recommend` for each child. Per child the cost is then one pass of
+arithmetic over the prepared *scoring classes* (activities of one type and one profile score alike, so the cost
+follows the number of distinct profiles, not the catalog's size) plus a bounded heap selection per activity type.
 """
 
 from __future__ import annotations
@@ -186,9 +187,11 @@ def _filter_key(options: RecommendationOptions) -> _FilterKey:
     return types, options.weather, options.group_size
 
 
-# One prepared row per eligible activity: what the per-child scoring loop needs, as a plain tuple.
-# (rank of the activity id among the prepared ids, min age, max age, fits the weather, normalised adaptations)
-_Row = tuple[int, int, int, bool, frozenset[str]]
+# What the per-child scoring reads of an activity: (min age, max age, fits the weather, normalised adaptations).
+# Activities with the same profile (and type) get the same score for every child, recency aside.
+_Profile = tuple[int, int, bool, frozenset[str]]
+# One scoring class: a profile and the ranks of its activities, ascending (best tie-break first).
+_Class = tuple[int, int, bool, frozenset[str], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +203,20 @@ class PreparedCatalog:
 
     ``activities`` are the eligible activities, deduplicated by id (the first eligible occurrence wins) and sorted
     by id, so that an activity's index (its *rank*, also in ``ranks`` by id) breaks score ties by id. ``groups``
-    holds their scoring rows grouped by activity type.
+    holds, per activity type, its *scoring classes*: the activities that share a profile (age range, weather fit,
+    special-needs adaptations), with their ranks in ascending order.
+
+    Why classes: two activities of one type and one profile get the same score for any child unless the child did
+    one of them recently, so a child's scoring costs one computation per class, not per activity. A catalog draws
+    its profiles from a small vocabulary (age bands, a list of adaptations), so the classes stay a few hundred
+    however large the catalog grows; in the worst case (every profile distinct) a class is one activity, and the
+    cost is the linear pass it replaces.
     """
 
     filter_key: _FilterKey
     activities: tuple[Activity, ...]
     ranks: Mapping[str, int]
-    groups: tuple[tuple[ActivityType, tuple[_Row, ...]], ...]
+    groups: tuple[tuple[ActivityType, tuple[_Class, ...]], ...]
 
     def __len__(self) -> int:
         return len(self.activities)
@@ -264,17 +274,21 @@ def prepare_catalog(catalog: Sequence[Activity], options: RecommendationOptions)
     # Rank = index in id order, so that score ties break by id with a plain int comparison.
     activities: list[Activity] = []
     ranks: dict[str, int] = {}
-    groups: dict[ActivityType, list[_Row]] = {}
+    groups: dict[ActivityType, dict[_Profile, list[int]]] = {}
     for rank, activity_id in enumerate(sorted(eligible)):
         activity, activity_type, min_age, max_age, fits_weather, adaptations = eligible[activity_id]
         activities.append(activity)
         ranks[activity_id] = rank
-        groups.setdefault(activity_type, []).append((rank, min_age, max_age, fits_weather, adaptations))
+        profile = (min_age, max_age, fits_weather, adaptations)
+        groups.setdefault(activity_type, {}).setdefault(profile, []).append(rank)  # ranks ascend: id order
     return PreparedCatalog(
         filter_key=key,
         activities=tuple(activities),
         ranks=ranks,
-        groups=tuple((activity_type, tuple(rows)) for activity_type, rows in sorted(groups.items())),
+        groups=tuple(
+            (activity_type, tuple((*profile, tuple(members)) for profile, members in classes.items()))
+            for activity_type, classes in sorted(groups.items())
+        ),
     )
 
 
@@ -378,18 +392,19 @@ def recommend(
     ranks = prepared.ranks
     recent_ranks = frozenset(ranks[activity_id] for activity_id in recent if activity_id in ranks)
 
-    # One pass of plain arithmetic. Each activity's sort key is a single int, `millis * stride + (stride - 1 - rank)`:
-    # larger is better, and equal scores go to the smaller rank, i.e. the smaller id. Plain ints keep the pass cheap
-    # (no tuple per activity for the garbage collector to track); heapq.nlargest keeps each type's best `limit`,
-    # since at most `limit` activities of one type can be chosen.
+    # One pass of plain arithmetic per scoring class (see PreparedCatalog). Each activity's sort key is a single int,
+    # `millis * stride + (stride - 1 - rank)`: larger is better, and equal scores go to the smaller rank, i.e. the
+    # smaller id. heapq.nlargest keeps each type's best `limit`, since at most `limit` activities of one type can be
+    # chosen. Within a class every activity not done recently has the same score, so only the first `limit` of them
+    # (the smallest ranks) can be among the type's best; recently done ones score lower and are added one by one.
     stride = len(prepared.activities)
     last = stride - 1
     tops: dict[ActivityType, list[int]] = {}
-    for activity_type, rows in prepared.groups:
+    for activity_type, classes in prepared.groups:
         base = w_fresh + (w_focus if activity_type in focus else 0.0)
         keys: list[int] = []
         append = keys.append
-        for rank, min_age, max_age, fits_weather, adaptations in rows:
+        for min_age, max_age, fits_weather, adaptations, members in classes:
             distance = min_age - age
             above = age - max_age
             if above > distance:
@@ -399,16 +414,26 @@ def recommend(
                 score = w_age / (1.0 + x * x) + base
             else:
                 score = w_age + base
-            if rank in recent_ranks:
-                score -= w_fresh
+            # The same floating-point steps, in the same order, for the score with and without freshness.
+            done_score = score - w_fresh
             if adaptations and needs_share:
-                score += needs_share * len(adaptations.intersection(needs))
+                bonus = needs_share * len(adaptations.intersection(needs))
+                score += bonus
+                done_score += bonus
             if w_weather:
-                score += w_weather if fits_weather else weather_neutral
-            millis = int(score * to_millis + 0.5)
-            if millis > 1000:
-                millis = 1000
-            append(millis * stride + last - rank)
+                weather_part = w_weather if fits_weather else weather_neutral
+                score += weather_part
+                done_score += weather_part
+            millis = min(int(score * to_millis + 0.5), 1000)
+            fresh_taken = 0
+            for rank in members:
+                if rank in recent_ranks:
+                    append(min(int(done_score * to_millis + 0.5), 1000) * stride + last - rank)
+                    continue
+                append(millis * stride + last - rank)
+                fresh_taken += 1
+                if fresh_taken == limit:
+                    break
         tops[activity_type] = heapq.nlargest(limit, keys)
 
     # Greedy pick with variety: the best score minus the penalty for each same-type activity already chosen.
