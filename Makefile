@@ -75,5 +75,14 @@ validate: $(VENV)/.installed $(SAM_VENV)/.installed ## sam validate --lint and c
 build: $(SAM_VENV)/.installed ## sam build (no container) of the functions and the shared layer
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM) build --template template.yaml
 
+# Benchmark-only packages (matplotlib, aws-xray-sdk) go into the same venv, only when `make bench` runs.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-bench.txt
+	@touch $@
+
+bench: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
+bench: $(VENV)/.bench-installed ## Benchmarks (a few minutes): batching over HTTP, DynamoDB round trips, cold starts, warm latency
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean: ## Remove virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""Deterministic synthetic catalogs of any size, built from the demo catalog of local/demo.py.
+
+The demo generator makes at most a few hundred distinct activities (one per format and theme); a catalog of
+10,000 takes them as templates and varies what the scoring reads the way real catalogs vary: age ranges shifted by
+whole half-years, group sizes, and a subset of the template's special-needs adaptations. Names get a number so
+that every activity is distinct; ids are UUIDs derived from the seed and the position, so every run scores exactly
+the same catalog.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from early_learning.domain import PUBLIC_CATALOG, Activity
+
+_NAMESPACE = uuid.UUID("b3c40000-0000-4000-8000-000000000000")
+
+
+def synthetic_catalog(size: int, *, org_id: str = PUBLIC_CATALOG, seed: int = 5) -> list[Activity]:
+    from local import demo
+
+    templates = demo.generate_activities({PUBLIC_CATALOG: 480}, seed=seed)
+    rng = random.Random(f"{seed}/{size}")
+    catalog = []
+    for n in range(size):
+        base = templates[n % len(templates)]
+        min_age = max(0, base.min_age_months + rng.choice((-6, 0, 0, 6)))
+        max_age = max(min_age + 12, base.max_age_months + rng.choice((-6, 0, 6)))
+        min_group = max(1, base.min_group_size + rng.choice((-1, 0, 1)))
+        adaptations = sorted(
+            rng.sample(base.special_needs_adaptations, rng.randint(0, len(base.special_needs_adaptations)))
+        )
+        catalog.append(
+            base.model_copy(
+                update={
+                    "id": str(uuid.uuid5(_NAMESPACE, f"{seed}/{n}")),
+                    "org_id": org_id,
+                    "name": f"{base.name} #{n // len(templates) + 1}",
+                    "min_age_months": min_age,
+                    "max_age_months": max_age,
+                    "min_group_size": min_group,
+                    "max_group_size": max(min_group, base.max_group_size + rng.choice((-2, 0, 2))),
+                    "special_needs_adaptations": adaptations,
+                }
+            )
+        )
+    return catalog

@@ -1,0 +1,239 @@
+"""Measurement 3: cold start of every function, against a naive baseline measured in the same run.
+
+A cold start here is a fresh interpreter importing the handler module and running its first invocation
+(``bench/cold_child.py`` times exactly that, and reports the peak RSS). Each subject runs ``--runs`` times, the
+subjects interleaved round by round (the order rotating), so that a machine getting busier or quieter affects every
+subject alike; the verdict is the ratio of medians, function / baseline, and the target is <= 0.75.
+
+Subjects: every function of template.yaml with the event of its individual or batch route, the naive baseline
+(``bench.naive_baseline``: FastAPI, Mangum, powertools Logger/Tracer/Metrics, boto3 and a PynamoDB model, answering
+BatchGetFunction's event), and an empty handler (the interpreter's floor).
+
+The first invocation reads DynamoDB: here a moto server on loopback (one per measurement, seeded with the core
+data of local/demo.py), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
+would import botocore (and much more) before the clock starts and hide the very cost being measured.
+
+Bytecode: every subject runs once untimed first, writing its bytecode to a private cache (PYTHONPYCACHEPREFIX),
+so the timed runs load compiled modules, as a Lambda package built by ``sam build`` does for its dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import PYTHONPATH, ROOT, free_port, log, median, ratio, table, write_json
+
+TARGET_RATIO = 0.75
+CHILD = ROOT / "bench" / "cold_child.py"
+REGION = "us-east-1"
+
+EVENTS = {
+    "BatchGetFunction": "batch_get.json",
+    "ActivitiesFunction": "get_activity.json",
+    "BatchRecommendationsFunction": "batch_recommendations.json",
+    "ChildrenFunction": "child_recommendations.json",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    module: str
+    attribute: str
+    event: str
+    role: str  # "function" | "baseline" | "floor" | "before"
+    pythonpath: str = PYTHONPATH
+
+
+def subjects(before: Path | None = None) -> list[Subject]:
+    """The baseline, the floor and every function; with ``before`` (a source tree of another commit), every function
+    of that tree too, measured in the same run."""
+    from local import cfn
+
+    found = [
+        Subject("naive baseline", "bench.naive_baseline", "handler", "batch_get.json", "baseline"),
+        Subject("empty handler", "bench.empty_handler", "handler", "batch_get.json", "floor"),
+    ]
+    for name, spec in cfn.functions().items():
+        found.append(Subject(name, spec.module, spec.attribute, EVENTS.get(name, "batch_get.json"), "function"))
+        if before is not None:
+            old_path = os.pathsep.join([str(before / "layers" / "shared"), str(before)])
+            event = EVENTS.get(name, "batch_get.json")
+            found.append(Subject(f"{name} (before)", spec.module, spec.attribute, event, "before", old_path))
+    return found
+
+
+def export_tree(revision: str, into: Path) -> Path:
+    """The functions and the layer as of ``revision`` (``git archive``: the work tree and the index are untouched)."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "functions", "layers"], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def _seed(aws_url: str, env: dict[str, str]) -> None:
+    """The template's tables and the core demo data in the emulator, through the layer's own store."""
+    os.environ.update(env)
+    import boto3
+
+    from early_learning.store import activities, memberships
+    from local import cfn, demo, demo_children
+
+    cfn.create_tables(boto3.client("dynamodb", endpoint_url=aws_url, region_name=REGION))
+    activities.save(demo.CORE_ACTIVITIES)
+    memberships.save(demo.CORE_MEMBERSHIPS)
+    demo_children.seed_core()
+
+
+def _run_once(subject: Subject, env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    out = workdir / "result.json"
+    out.unlink(missing_ok=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(CHILD), subject.module, subject.attribute, str(ROOT / "events" / subject.event), str(out)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": subject.pythonpath},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # the functions' JSON logs and EMF metrics (Lambda sends them to CloudWatch)
+        stderr=subprocess.PIPE,
+        timeout=120,
+        check=False,
+    )
+    process_ms = (time.perf_counter() - started) * 1000
+    if done.returncode != 0 or not out.exists():
+        raise RuntimeError(f"{subject.name}: the cold start failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
+    result: dict[str, Any] = json.loads(out.read_text())
+    if result["status"] != [200, 200]:
+        raise RuntimeError(f"{subject.name}: answered {result['status']}, not 200")
+    result["process_ms"] = process_ms
+    return result
+
+
+def measure(runs: int = 7, before: str | None = None) -> dict[str, Any]:
+    from local import lambda_runtime
+    from local.stack import start_emulator, stop_emulator, wait_for_emulator
+
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
+        workdir = Path(tmp)
+        port = free_port()
+        aws_url = f"http://127.0.0.1:{port}"
+        emulator = start_emulator(port, workdir / "moto.log")
+        try:
+            wait_for_emulator(emulator, port, workdir / "moto.log")
+            function_env, _ = lambda_runtime.function_environment(aws_url, REGION)
+            _seed(aws_url, function_env)
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith(("AWS_", "POWERTOOLS_", "PYTHON", "DYNAMODB_"))
+            }
+            env.update(function_env)
+            env.update(
+                {
+                    "PYTHONPATH": PYTHONPATH,  # as Lambda puts the layer (/opt/python) and the code on sys.path
+                    "PYTHONPYCACHEPREFIX": str(workdir / "pycache"),
+                    "AWS_LAMBDA_FUNCTION_NAME": "bench",
+                    "NO_PROXY": "127.0.0.1,localhost",
+                }
+            )
+            todo = subjects(export_tree(before, workdir / "before") if before else None)
+            for subject in todo:  # untimed: compiles and caches the bytecode
+                _run_once(subject, env, workdir)
+            samples: dict[str, list[dict[str, Any]]] = {s.name: [] for s in todo}
+            for round_ in range(runs):
+                shift = round_ % len(todo)
+                for subject in todo[shift:] + todo[:shift]:
+                    samples[subject.name].append(_run_once(subject, env, workdir))
+                log(f"  cold start: round {round_ + 1}/{runs} done")
+        finally:
+            stop_emulator(emulator)
+    result = summarize(todo, samples, runs)
+    if before:
+        result["before_revision"] = before
+    return result
+
+
+def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], runs: int) -> dict[str, Any]:
+    figures: dict[str, dict[str, Any]] = {}
+    for subject in todo:
+        runs_of = samples[subject.name]
+
+        def med(key: str, of: list[dict[str, Any]] = runs_of) -> float:
+            return round(median([float(r[key]) for r in of]), 2)
+
+        figures[subject.name] = {
+            "role": subject.role,
+            "module": subject.module,
+            "event": subject.event,
+            "cold_ms": med("cold_ms"),
+            "import_ms": med("import_ms"),
+            "first_invocation_ms": med("first_invocation_ms"),
+            "warm_invocation_ms": med("warm_invocation_ms"),
+            "process_ms": med("process_ms"),
+            "peak_rss_mb": round(med("peak_rss_kb") / 1024, 1),
+            "modules": int(med("modules")),
+            "cold_ms_samples": [round(float(r["cold_ms"]), 2) for r in runs_of],
+        }
+    baseline = next(f for f in figures.values() if f["role"] == "baseline")
+    for name, fig in figures.items():
+        fig["ratio_to_baseline"] = round(ratio(fig["cold_ms"], baseline["cold_ms"]), 3)
+        fig["rss_ratio_to_baseline"] = round(ratio(fig["peak_rss_mb"], baseline["peak_rss_mb"]), 3)
+        if fig["role"] == "function":
+            fig["meets_target"] = fig["ratio_to_baseline"] <= TARGET_RATIO
+        figures[name] = fig
+    return {
+        "runs": runs,
+        "target_ratio": TARGET_RATIO,
+        "method": "fresh interpreter per run; timed from the handler import to the end of the first invocation; "
+        "DynamoDB = moto server on loopback; bytecode precompiled; medians of the runs",
+        "subjects": figures,
+    }
+
+
+def render(result: dict[str, Any]) -> str:
+    rows = [
+        (
+            name,
+            f["cold_ms"],
+            f["import_ms"],
+            f["first_invocation_ms"],
+            f["warm_invocation_ms"],
+            f["peak_rss_mb"],
+            f["ratio_to_baseline"],
+            {"function": "yes" if f.get("meets_target") else "NO"}.get(f["role"], "-"),
+        )
+        for name, f in result["subjects"].items()
+    ]
+    return table(
+        f"Cold start (median of {result['runs']} fresh interpreters; target <= {result['target_ratio']} x baseline)",
+        ["subject", "cold ms", "import ms", "1st call ms", "warm call ms", "peak RSS MB", "x baseline", "target"],
+        rows,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cold_start", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--before", metavar="REV", help="also measure the functions as of this git revision")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args(argv)
+    result = measure(args.runs, args.before)
+    print(render(result), flush=True)
+    if args.json:
+        write_json(args.json, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

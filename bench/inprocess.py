@@ -1,0 +1,201 @@
+"""In-process runs for the round-trip and warm measurements: moto's mock in this process, tables from template.yaml,
+the demo data, and handlers invoked directly with events from events/ (as the integration tests do).
+
+Call ``bench.common.use_moto_environment()`` before importing this module: the layer reads its settings and binds
+its tables when first imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bench.common import FakeLambdaContext
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class EmulatorClock:
+    """Time spent inside moto's emulation of DynamoDB (its botocore ``before-send`` stubber), which stands in for
+    the network and DynamoDB itself: subtracted from a handler's time, it leaves the function's own work (its code,
+    botocore's request building and response parsing)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextmanager
+    def installed(self) -> Iterator[EmulatorClock]:
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        original = BotocoreStubber.__call__
+        clock = self
+
+        def timed(stubber: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(stubber, *args, **kwargs)
+            finally:
+                clock.seconds += time.perf_counter() - started
+
+        BotocoreStubber.__call__ = timed  # type: ignore[method-assign,assignment]
+        try:
+            yield self
+        finally:
+            BotocoreStubber.__call__ = original  # type: ignore[method-assign]
+
+
+class _Sink(io.StringIO):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_SINK = _Sink()
+CHILDREN_PER_CLASSROOM = 25  # sunrise's two classrooms: 50 children for the admin, the batch maximum
+
+
+@dataclass(frozen=True)
+class World:
+    """What the seeded tables hold that the measurements ask for."""
+
+    activity_ids: list[str]
+    """Activities the sunrise admin may read (its own and the public catalog), in a fixed order."""
+    child_ids: list[str]
+    """Sunrise children the sunrise admin may see, generated ones, in a fixed order."""
+    catalog_size: int
+    """Activities in sunrise's visible catalog (what recommendations score)."""
+
+
+@contextmanager
+def world(catalog: list[Any] | None = None) -> Iterator[World]:
+    """moto's mock with the template's tables, the core demo data, 50 sunrise children with histories, and either
+    the demo catalog (about 340 activities) or ``catalog`` (plus the core activities)."""
+    import boto3
+    from moto import mock_aws
+
+    from early_learning.domain import PUBLIC_CATALOG
+    from early_learning.store import activities, history, memberships
+    from local import cfn, demo
+    from local import demo_children as dc
+
+    with mock_aws():
+        cfn.create_tables(boto3.session.Session(region_name="us-east-1").client("dynamodb"))
+        generated = catalog if catalog is not None else demo.generate_activities()
+        every_activity = [*demo.CORE_ACTIVITIES, *dc.EXTRA_ACTIVITIES, *generated]
+        activities.save([*demo.CORE_ACTIVITIES, *generated])
+        memberships.save(demo.CORE_MEMBERSHIPS)
+        bulk = [
+            *dc.generate_children(demo.SUNRISE, dc.SUNRISE_A, CHILDREN_PER_CLASSROOM),
+            *dc.generate_children(demo.SUNRISE, dc.SUNRISE_B, CHILDREN_PER_CLASSROOM),
+        ]
+        dc.seed_core(bulk)  # the extra activities, the core children and their histories, and the bulk children
+        visible = [a for a in every_activity if a.org_id in (demo.SUNRISE, PUBLIC_CATALOG)]
+        history.save(dc.generate_history(bulk, sorted(a.id for a in visible)))
+        activities.clear_catalog_cache()
+        memberships.clear_cache()
+        yield World(
+            activity_ids=[a.id for a in visible],
+            child_ids=[c.id for c in bulk],
+            catalog_size=len({a.id for a in visible}),
+        )
+        activities.clear_catalog_cache()
+        memberships.clear_cache()
+
+
+def clear_caches() -> None:
+    """What a new execution environment starts with: no cached membership, no cached catalog."""
+    from early_learning.store import activities, memberships
+
+    activities.clear_catalog_cache()
+    memberships.clear_cache()
+
+
+@contextmanager
+def event_loop() -> Iterator[None]:
+    """A current event loop, as a Lambda process has one (Mangum runs the app on it)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def invoke(handler: Handler, event: dict[str, Any]) -> dict[str, Any]:
+    """One invocation; the response must be a 200 (a benchmark never measures errors). The metrics the function
+    prints (EMF, for CloudWatch) are still serialized, then dropped."""
+    with contextlib.redirect_stdout(_SINK), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "No application metrics to publish" (requests that add none)
+        response = handler(event, FakeLambdaContext())
+    if response.get("statusCode") != 200:
+        raise RuntimeError(f"expected 200, got {response.get('statusCode')}: {str(response.get('body'))[:500]}")
+    return response
+
+
+# --- events ----------------------------------------------------------------------------------------------------
+
+
+def batch_get_event(ids: list[str]) -> dict[str, Any]:
+    from local import demo
+    from tests.events import load_event
+
+    return load_event("batch_get.json", body={"resource_type": "activities", "ids": ids}, sub=demo.ADMIN_SUNRISE_SUB)
+
+
+def get_activity_event(activity_id: str) -> dict[str, Any]:
+    from local import demo
+    from tests.events import load_event
+
+    event = load_event("get_activity.json", sub=demo.ADMIN_SUNRISE_SUB, path=f"/api/v1/activities/{activity_id}")
+    event["pathParameters"] = {"id": activity_id}
+    return event
+
+
+def batch_recommendations_event(child_ids: list[str]) -> dict[str, Any]:
+    from local import demo
+    from tests.events import load_event
+
+    body = {"child_ids": child_ids, "max_recommendations": 5}
+    return load_event("batch_recommendations.json", body=body, sub=demo.ADMIN_SUNRISE_SUB)
+
+
+def child_recommendations_event(child_id: str) -> dict[str, Any]:
+    from local import demo
+    from tests.events import load_event
+
+    event = load_event(
+        "child_recommendations.json",
+        sub=demo.ADMIN_SUNRISE_SUB,
+        path=f"/api/v1/children/{child_id}/recommendations",
+        query={"max_recommendations": "5"},
+    )
+    event["pathParameters"] = {"id": child_id}
+    return event
+
+
+def list_event(name: str, limit: int) -> dict[str, Any]:
+    from local import demo
+    from tests.events import load_event
+
+    return load_event(name, sub=demo.ADMIN_SUNRISE_SUB, query={"limit": str(limit)})
+
+
+def handlers() -> dict[str, Handler]:
+    from functions.activities.app import handler as activities
+    from functions.batch_get.app import handler as batch_get
+    from functions.batch_recommendations.app import handler as batch_recommendations
+    from functions.children.app import handler as children
+
+    return {
+        "batch_get": batch_get,
+        "activities": activities,
+        "batch_recommendations": batch_recommendations,
+        "children": children,
+    }

@@ -1,0 +1,191 @@
+"""`make bench`: every measurement, one table each, the figures in bench/results/latest.json and the plot in
+bench/results/batching.png.
+
+    python -m bench.run                      # everything (a few minutes)
+    python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, http_batching
+    python -m bench.run --quick              # fewer repetitions: a smoke run, not figures to publish
+
+Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
+in one process); its table is printed as it finishes. Every verdict is a ratio against a baseline measured in the
+same run, so a busy machine slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
+
+MEASUREMENTS = ("round_trips", "cold_start", "warm", "http_batching")
+FULL = {
+    "round_trips": [],
+    "cold_start": ["--runs", "7"],
+    "warm": ["--samples", "20", "--scale-samples", "7", "--cold-samples", "1"],
+    "http_batching": ["--repeats", "5"],
+}
+QUICK = {
+    "round_trips": [],
+    "cold_start": ["--runs", "2"],
+    "warm": ["--samples", "5", "--scale-samples", "3", "--cold-samples", "1"],
+    "http_batching": ["--repeats", "1"],
+}
+
+
+def _machine() -> dict[str, Any]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False)
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": commit.stdout.strip() or None,
+        "uncommitted_changes": bool(dirty.stdout.strip()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+    }
+
+
+def _run(name: str, args: list[str], workdir: Path) -> dict[str, Any]:
+    out = workdir / f"{name}.json"
+    log(f"\n== {name} ==")
+    started = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    subprocess.run([sys.executable, "-m", f"bench.{name}", "--json", str(out), *args], cwd=ROOT, env=env, check=True)
+    log(f"   ({name}: {time.monotonic() - started:.0f} s)")
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["elapsed_s"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def ratios(results: dict[str, Any]) -> dict[str, Any]:
+    """The verdicts of the run, each a ratio against its baseline measured in the same run."""
+    found: dict[str, Any] = {}
+    if "http_batching" in results:
+        found["http"] = [
+            {
+                "kind": p["kind"],
+                "network": p["network"],
+                "items": p["items"],
+                "batch_over_sequential": p["batch_over_sequential"],
+                "batch_over_parallel_6": p["batch_over_parallel_6"],
+            }
+            for p in results["http_batching"]["points"]
+        ]
+    if "cold_start" in results:
+        found["cold_start"] = {
+            name: s["ratio_to_baseline"]
+            for name, s in results["cold_start"]["subjects"].items()
+            if s["role"] == "function"
+        }
+    if "warm" in results:
+        found["recommendations_10k_over_1k"] = results["warm"]["scale_ratios"]
+    if "round_trips" in results:
+        found["round_trips"] = results["round_trips"]["batch_vs_singles"]
+    return found
+
+
+def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
+    parts = []
+    if "http_batching" in results:
+        rows = [
+            (
+                f"{r['kind']}, {'50 ms RTT' if r['network'] == 'rtt_50ms' else 'loopback'}",
+                r["items"],
+                r["batch_over_sequential"],
+                f"{(1 - r['batch_over_sequential']) * 100:.0f}%",
+                r["batch_over_parallel_6"],
+                f"{(1 - r['batch_over_parallel_6']) * 100:.0f}%",
+            )
+            for r in ratios(results)["http"]
+            if r["items"] > 1
+        ]
+        parts.append(
+            table(
+                "Ratios: one batch / N individual requests (wall time; lower is better; 'faster' = 1 - ratio)",
+                ["items, network", "N", "batch/sequential", "faster", "batch/6 parallel", "faster "],
+                rows,
+            )
+        )
+    if "cold_start" in results:
+        after = results["cold_start"]["subjects"]
+        cold_rows: list[tuple[Any, ...]] = []
+        for name, s in after.items():
+            if s["role"] != "function":
+                continue
+            old = (before or {}).get("subjects", {}).get(name)
+            cold_rows.append(
+                (
+                    name,
+                    old["cold_ms"] if old else "n/a",
+                    old["ratio_to_baseline"] if old else "n/a",
+                    s["cold_ms"],
+                    s["ratio_to_baseline"],
+                    "yes" if s["meets_target"] else "NO",
+                    old["peak_rss_mb"] if old else "n/a",
+                    s["peak_rss_mb"],
+                )
+            )
+        parts.append(
+            table(
+                "Cold start before / after the leanness changes (x naive baseline of each run; target <= 0.75)",
+                ["function", "before ms", "before x", "now ms", "now x", "target", "RSS before MB", "RSS now MB"],
+                cold_rows,
+            )
+        )
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(MEASUREMENTS)}")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where the figures go")
+    parser.add_argument("--png", type=Path, default=RESULTS / "batching.png", help="where the plot goes")
+    args = parser.parse_args(argv)
+    chosen = [m.strip() for m in args.only.split(",")] if args.only else list(MEASUREMENTS)
+    unknown = sorted(set(chosen) - set(MEASUREMENTS))
+    if unknown:
+        parser.error(f"unknown measurement(s): {', '.join(unknown)}")
+    plan = QUICK if args.quick else FULL
+    started = time.monotonic()
+    machine = _machine()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for name in MEASUREMENTS:
+            if name in chosen:
+                results[name] = _run(name, plan[name], Path(tmp))
+    machine["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+    machine["elapsed_s"] = round(time.monotonic() - started, 1)
+    before_file = RESULTS / "cold_start_before.json"
+    before = json.loads(before_file.read_text()) if before_file.exists() else None
+    document = {"machine": machine, "quick": args.quick, "ratios": ratios(results), **results}
+    if before is not None:
+        document["cold_start_before"] = before
+    write_json(args.out, document)
+    print(summary(results, before), flush=True)
+    if "http_batching" in results:
+        from bench.plot import draw
+
+        print(f"\nplot: {draw(document, args.png).relative_to(ROOT) if args.png.is_relative_to(ROOT) else args.png}")
+    print(f"figures: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(
+        f"make bench: {machine['elapsed_s']:.0f} s; load average {machine['load_average_at_start']} at start, "
+        f"{machine['load_average_at_end']} at end"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
