@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024
 """Lambda's limit on a synchronous invocation's response payload (the proxy response, body included)."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+class Settings(BaseModel):
+    """Every setting, from the environment variable of its name in upper case (any case matches) or of one of its
+    aliases: see :meth:`from_environ`, which :func:`get_settings` calls once."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     activities_table: str = "ActivitiesTable"
     memberships_table: str = "MembershipsTable"
@@ -61,7 +65,25 @@ class Settings(BaseSettings):
         backoff = sum(min(2.0**retry, 20.0) for retry in range(self.dynamodb_sdk_max_retries))
         return attempts * (self.dynamodb_connect_timeout_s + self.dynamodb_read_timeout_s) + backoff
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings from ``environ`` (default: the process environment), looked up as pydantic-settings does:
+        a field's variable is its name or, when it has aliases, the first alias that is set; case is ignored.
+        pydantic validates and converts every value (a variable that does not parse fails the cold start).
+
+        Why not pydantic-settings' ``BaseSettings``: importing it (python-dotenv and its CLI support come along)
+        costs every cold start about 30 ms, for what the lines below do."""
+        env = {key.upper(): value for key, value in (os.environ if environ is None else environ).items()}
+        values: dict[str, str] = {}
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            names = [str(choice) for choice in alias.choices] if isinstance(alias, AliasChoices) else [name]
+            for env_name in names:
+                if env_name.upper() in env:
+                    values[env_name] = env[env_name.upper()]
+        return cls.model_validate(values)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings.from_environ()
