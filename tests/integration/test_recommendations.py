@@ -426,7 +426,7 @@ def test_an_expired_lambda_deadline_answers_items_503_not_a_500(children_data, l
 
 def test_an_unreadable_catalog_answers_the_visible_children_503(children_data, lambda_context, monkeypatch):
     # Given the catalog query fails after botocore's retries
-    def unavailable(org_id: str) -> Any:
+    def unavailable(org_id: str, deadline: Any = None) -> Any:
         raise StoreUnavailable("The activity catalog could not be read; retry the request")
 
     monkeypatch.setattr(activities, "visible_catalog", unavailable)

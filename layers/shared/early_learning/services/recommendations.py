@@ -62,8 +62,10 @@ def _resolver(
         if not visible:
             return outcomes
         histories = history.read_many([child.id for child in visible], deadline)
+        if all(child.id in histories.unfinished for child in visible):
+            return outcomes  # nothing to score: the visible children are answered 503, retryable
         try:
-            catalog = prepare_catalog(activities.visible_catalog(caller.org_id), options)
+            catalog = prepare_catalog(activities.visible_catalog(caller.org_id, deadline), options)
         except StoreUnavailable:
             logger.warning("Catalog unavailable; the visible children are answered 503", extra={"org": caller.org_id})
             return outcomes

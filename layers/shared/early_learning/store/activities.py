@@ -106,11 +106,12 @@ def visible_org_ids(org_id: str) -> list[str]:
 _catalog_cache: dict[str, tuple[float, tuple[Activity, ...]]] = {}
 
 
-def visible_catalog(org_id: str) -> tuple[Activity, ...]:
+def visible_catalog(org_id: str, deadline: Deadline | None = None) -> tuple[Activity, ...]:
     """Every activity a member of ``org_id`` may read (its own, then the public catalog), kept in the warm function
     for ``catalog_cache_ttl_s`` so that a recommendations batch usually costs no catalog read at all.
 
-    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable``.
+    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable``, and so does a cold
+    read of a partition that ``deadline`` leaves no room for (the worst case of one SDK call).
     Cold, it costs one Query per partition (more only past DynamoDB's 1 MB page): a fixed number of round trips,
     whatever the number of children. Why not ``functools.lru_cache``: it has no expiry, and a catalog must change
     within a minute of an edit.
@@ -120,17 +121,19 @@ def visible_catalog(org_id: str) -> tuple[Activity, ...]:
     if cached is not None and cached[0] > now:
         return cached[1]
     instrument(ActivityRecord)
+    call_s = get_settings().dynamodb_call_worst_case_s
+    found: list[Activity] = []
     try:
-        catalog = tuple(
-            to_domain(record.attribute_values)
-            for partition in visible_org_ids(org_id)
-            for record in ActivityRecord.by_org.query(partition)
-        )
+        for partition in visible_org_ids(org_id):
+            if deadline is not None and deadline.remaining_s() < call_s:
+                raise StoreUnavailable("Not enough time left to read the activity catalog; retry the request")
+            found.extend(to_domain(record.attribute_values) for record in ActivityRecord.by_org.query(partition))
     except Exception as exc:
         if not _is_transient(exc):
-            raise
+            raise  # StoreUnavailable (no time left) included
         logger.warning("Catalog query throttled or timed out", extra={"error": type(exc).__name__})
         raise StoreUnavailable("The activity catalog could not be read; retry the request") from None
+    catalog = tuple(found)
     _catalog_cache[org_id] = (now + get_settings().catalog_cache_ttl_s, catalog)
     return catalog
 

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
-from early_learning.domain import Membership, Role
+from early_learning.domain import Membership, Role, StoreUnavailable
+from early_learning.observability import logger
 from early_learning.settings import get_settings
-from early_learning.store.base import configure, instrument
+from early_learning.store.base import _is_transient, configure, instrument
 
 
 class MembershipRecord(Model):
@@ -30,7 +31,8 @@ _cache: dict[str, tuple[float, Membership | None]] = {}
 
 
 def get(sub: str) -> Membership | None:
-    """The membership of ``sub``, or None; answers (absent ones too) are kept for ``membership_cache_ttl_s``."""
+    """The membership of ``sub``, or None; answers (absent ones too) are kept for ``membership_cache_ttl_s``.
+    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable`` (a 503 problem)."""
     now = time.monotonic()
     cached = _cache.get(sub)
     if cached is not None and cached[0] > now:
@@ -40,6 +42,11 @@ def get(sub: str) -> Membership | None:
         record = MembershipRecord.get(sub)
     except MembershipRecord.DoesNotExist:
         membership = None
+    except Exception as exc:
+        if not _is_transient(exc):
+            raise
+        logger.warning("Membership read throttled or timed out", extra={"error": type(exc).__name__})
+        raise StoreUnavailable("Your membership could not be read in time; retry the request") from None
     else:
         membership = Membership(
             sub=record.sub,
