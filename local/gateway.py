@@ -373,6 +373,9 @@ class Gateway:
 
     async def _invoke(self, spec: cfn.FunctionSpec, event: dict[str, Any]) -> Response:
         limit = min(float(spec.timeout_s), self.config.integration_timeout_s)
+        # One line per invocation (with the request id the response carries as apigw-requestid): what API Gateway's
+        # execution log would show, and how the tests check that a refused request never reached a function.
+        log.info("invoke %s request %s", spec.name, event["requestContext"]["requestId"])
         try:
             with anyio.fail_after(limit):
                 # A handler cannot be interrupted in-process: past the limit the gateway answers without it.

@@ -1,0 +1,161 @@
+"""Tokens at the local gateway (DESIGN 4, 7): every kind of bad token is a 401 ``{"message": "Unauthorized"}`` from
+the gateway itself, and no function ever runs for it.
+
+"No function ran" is read from the stack's log: the gateway writes one ``invoke <function> request <id>`` line per
+invocation, with the request id it returns as ``apigw-requestid``. A valid token's request is the control: its id
+is in the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from moto.utilities.utils import load_resource
+
+from local import demo
+from local import demo_children as dc
+from tests.e2e.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+
+TEACHER = "teacher@sunrise.example"
+ACTIVITY = f"/api/v1/activities/{demo.PUBLIC_BLOCKS}"
+ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("GET", ACTIVITY, None),
+    ("GET", "/api/v1/activities", None),
+    ("GET", "/api/v1/children", None),
+    ("GET", f"/api/v1/children/{dc.CHILD_AVA}/recommendations", None),
+    ("POST", "/api/v1/batch/get", {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS]}),
+    ("POST", "/api/v1/batch/activities/recommendations", {"child_ids": [dc.CHILD_AVA]}),
+]
+
+
+def pool_key() -> Any:
+    """The private key moto signs every user pool's tokens with (it ships with moto)."""
+    return jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(load_resource("cognitoidp/resources/jwks-private.json")))
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return claims
+
+
+def signed(claims: dict[str, Any], key: Any = None, kid: str = "dummy", algorithm: str = "RS256") -> str:
+    return jwt.encode(claims, key or pool_key(), algorithm=algorithm, headers={"kid": kid})
+
+
+def b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def unsigned(claims: dict[str, Any]) -> str:
+    """``alg: none``, with an empty signature (what a forger sends), kid included."""
+    return f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': 'dummy'})}.{b64(claims)}."
+
+
+def hs256_with_the_public_key(claims: dict[str, Any]) -> str:
+    """The algorithm-confusion attack: HMAC-signed with the pool's public key (PEM, as a verifier that trusts the
+    header's ``alg`` would use it) as the secret. PyJWT refuses to make one, hence the hand-made signature."""
+    (jwk,) = load_resource("cognitoidp/resources/jwks-public.json")["keys"]
+    public_key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk))
+    assert isinstance(public_key, rsa.RSAPublicKey)
+    secret = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    head = b64({"alg": "HS256", "typ": "JWT", "kid": "dummy"})
+    body = b64(claims)
+    signature = hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
+
+
+def tampered(token: str) -> str:
+    header, _, signature = token.split(".")
+    return f"{header}.{b64(claims_of(token) | {'sub': demo.ADMIN_MAPLE_SUB})}.{signature}"
+
+
+Forge = Callable[[Stack], dict[str, str]]
+"""The request headers of one bad-token case, made from a valid access token of the stack."""
+
+
+def bearer(make: Callable[[dict[str, Any], str], str]) -> Forge:
+    def headers(stack: Stack) -> dict[str, str]:
+        token = stack.token(TEACHER)
+        return {"Authorization": f"Bearer {make(claims_of(token), token)}"}
+
+    return headers
+
+
+NOW = int(time.time())
+CASES: dict[str, Forge] = {
+    "missing header": lambda stack: {},
+    "empty header": lambda stack: {"Authorization": ""},
+    "bearer without token": lambda stack: {"Authorization": "Bearer"},
+    "garbage": lambda stack: {"Authorization": "Bearer not-a-jwt"},
+    "garbage with dots": lambda stack: {"Authorization": "Bearer a.b.c"},
+    "basic credentials": lambda stack: {"Authorization": "Basic dGVhY2hlcjpEZW1vLVBhc3N3MHJkIQ=="},
+    "wrong signature": bearer(lambda c, t: signed(c, rsa.generate_private_key(public_exponent=65537, key_size=2048))),
+    "tampered payload": bearer(lambda c, t: tampered(t)),
+    "alg none": bearer(lambda c, t: unsigned(c)),
+    "alg none via pyjwt": bearer(lambda c, t: jwt.encode(c, key="", algorithm="none")),
+    "hs256 with the public key": bearer(lambda c, t: hs256_with_the_public_key(c)),
+    "unknown kid": bearer(lambda c, t: signed(c, kid="not-in-the-jwks")),
+    "expired": bearer(lambda c, t: signed(c | {"iat": NOW - 7200, "auth_time": NOW - 7200, "exp": NOW - 60})),
+    "not yet valid": bearer(lambda c, t: signed(c | {"nbf": NOW + 3600})),
+    "issued in the future": bearer(lambda c, t: signed(c | {"iat": NOW + 3600, "exp": NOW + 7200})),
+    "no expiry": bearer(lambda c, t: signed({k: v for k, v in c.items() if k != "exp"})),
+    "wrong issuer": bearer(
+        lambda c, t: signed(c | {"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Evil"})
+    ),
+    "wrong client": bearer(lambda c, t: signed(c | {"client_id": "another-app-client"})),
+    "wrong audience": bearer(
+        lambda c, t: signed({k: v for k, v in c.items() if k != "client_id"} | {"aud": "another-app-client"})
+    ),
+}
+
+
+def request(api: httpx.Client, method: str, path: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+    return api.request(method, path, json=body, headers=headers)
+
+
+def invoked(stack: Stack, request_id: str) -> bool:
+    """Whether the gateway invoked a function for this request (its log has the invocation line)."""
+    return f" request {request_id}" in stack.log.read_text(errors="replace")
+
+
+def test_a_valid_token_reaches_the_function_and_the_log_says_so(api: httpx.Client, stack: Stack) -> None:
+    # The control for the cases below: a valid token's request is answered by the function, and logged as invoked
+    response = api.get(ACTIVITY, headers=stack.headers(TEACHER))
+    assert response.status_code == 200
+    assert invoked(stack, response.headers["apigw-requestid"])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_bad_token_is_401_from_the_gateway_and_no_function_runs(api: httpx.Client, stack: Stack, case: str) -> None:
+    # Given a request with a bad token of this kind
+    headers = CASES[case](stack)
+    # When it is sent to a route
+    response = api.get(ACTIVITY, headers=headers)
+    # Then the gateway answers 401 in API Gateway's shape
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"message": "Unauthorized"}
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    # And no function was invoked for it
+    assert not invoked(stack, response.headers["apigw-requestid"])
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize("case", ["missing header", "wrong signature", "alg none"])
+def test_every_route_is_guarded(api: httpx.Client, stack: Stack, method: str, path: str, body: Any, case: str) -> None:
+    response = request(api, method, path, body, CASES[case](stack))
+    assert response.status_code == 401
+    assert not invoked(stack, response.headers["apigw-requestid"])
