@@ -32,6 +32,8 @@ from moto import mock_aws  # noqa: E402
 
 from local import cfn  # noqa: E402
 
+pytest_plugins = ["tests.log_privacy"]  # every log line of the session, for tests/test_log_privacy.py
+
 # Table names exactly as the template hands them to the functions (logical ids locally).
 for _key, _value in next(iter(cfn.functions().values())).environment.items():
     os.environ.setdefault(_key, _value)
