@@ -46,27 +46,32 @@ def _count_call(event_name: str, **_: Any) -> None:
         calls.append(event_name.rsplit(".", 1)[-1])
 
 
-_session: Any = None
-_session_lock = threading.Lock()
+_CLIENT_SETTINGS = ("region", "host", "connect_timeout_seconds", "read_timeout_seconds", "max_retry_attempts")
+"""What ``configure`` sets on a model that its botocore client is made with."""
+_clients: dict[tuple[Any, ...], Any] = {}
+_clients_lock = threading.Lock()
 
 
 def _client_of(model: type[Model]) -> Any:
-    """The model's botocore client, created (the first time) from the one botocore session every table shares.
+    """The model's botocore client: one client for every table configured alike (see ``configure``), created once.
 
-    Why not PynamoDB's own: each model's connection gets a botocore session of its own, and every new session loads
-    and parses botocore's data files again (service model, endpoint rules, partitions) to create its client. That
-    costs a cold start 0.1-0.3 s per table a route reads (four for recommendations); clients of one session load
-    them once. PynamoDB has no option for it, so the shared session goes into the connection's (thread-local)
-    session slot just before the connection creates its client, which every thread then reuses.
+    Why not PynamoDB's own: it gives each model's connection a botocore session and a client of its own, and every
+    new session loads and parses botocore's data files again (service model, endpoint rules, partitions): 0.1-0.3 s
+    of a cold start per table a route reads (four for recommendations). botocore clients are thread-safe and carry
+    no table, so the tables share one. PynamoDB has no option for it: the shared client goes into the connection's
+    client slot, where PynamoDB keeps the client it creates. A change of settings (a new endpoint, timeouts or
+    retries, as tests make) makes a new client.
     """
-    global _session
     connection = model._get_connection().connection
     if connection._client is None:
-        with _session_lock:  # botocore's client creation is not thread-safe
-            if _session is None:
-                _session = connection.session
-            connection._local.session = _session
-            return connection.client
+        meta = model.Meta
+        key = tuple(getattr(meta, name, None) for name in _CLIENT_SETTINGS)
+        with _clients_lock:  # botocore's client creation is not thread-safe
+            shared = _clients.get(key)
+            if shared is None:
+                _clients[key] = connection.client  # created by PynamoDB, with the model's settings
+            else:
+                connection._client = shared
     return connection.client
 
 
@@ -103,7 +108,12 @@ class BatchRead:
     unfinished: set[str] = field(default_factory=set)
 
 
-def backoff_delay(attempt: int, base_s: float, cap_s: float, rand: Callable[[], float] = random.random) -> float:
+# Jitter from the OS (no generator state): with SnapStart, every environment restored from one snapshot would
+# otherwise draw the same "random" delays from the generator state `random` had at init, and retry in lockstep.
+_jitter = random.SystemRandom().random
+
+
+def backoff_delay(attempt: int, base_s: float, cap_s: float, rand: Callable[[], float] = _jitter) -> float:
     """Capped exponential backoff with full jitter (AWS Architecture Blog, 'Exponential Backoff And Jitter')."""
     # The exponent is bounded so that a late attempt stays at the cap instead of overflowing the float.
     return float(rand() * min(cap_s, base_s * 2 ** min(attempt, 64)))
