@@ -177,6 +177,7 @@ def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], run
             "module": subject.module,
             "event": subject.event,
             "cold_ms": med("cold_ms"),
+            "cold_cpu_ms": med("cold_cpu_ms"),
             "import_ms": med("import_ms"),
             "first_invocation_ms": med("first_invocation_ms"),
             "warm_invocation_ms": med("warm_invocation_ms"),
@@ -188,9 +189,11 @@ def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], run
     baseline = next(f for f in figures.values() if f["role"] == "baseline")
     for name, fig in figures.items():
         fig["ratio_to_baseline"] = round(ratio(fig["cold_ms"], baseline["cold_ms"]), 3)
+        fig["cpu_ratio_to_baseline"] = round(ratio(fig["cold_cpu_ms"], baseline["cold_cpu_ms"]), 3)
         fig["rss_ratio_to_baseline"] = round(ratio(fig["peak_rss_mb"], baseline["peak_rss_mb"]), 3)
         if fig["role"] == "function":
             fig["meets_target"] = fig["ratio_to_baseline"] <= TARGET_RATIO
+            fig["meets_target_cpu"] = fig["cpu_ratio_to_baseline"] <= TARGET_RATIO
         figures[name] = fig
     return {
         "runs": runs,
@@ -208,16 +211,29 @@ def render(result: dict[str, Any]) -> str:
             f["cold_ms"],
             f["import_ms"],
             f["first_invocation_ms"],
+            f["cold_cpu_ms"],
             f["warm_invocation_ms"],
             f["peak_rss_mb"],
             f["ratio_to_baseline"],
+            f["cpu_ratio_to_baseline"],
             {"function": "yes" if f.get("meets_target") else "NO"}.get(f["role"], "-"),
         )
         for name, f in result["subjects"].items()
     ]
     return table(
         f"Cold start (median of {result['runs']} fresh interpreters; target <= {result['target_ratio']} x baseline)",
-        ["subject", "cold ms", "import ms", "1st call ms", "warm call ms", "peak RSS MB", "x baseline", "target"],
+        [
+            "subject",
+            "cold ms",
+            "import ms",
+            "1st call ms",
+            "cold CPU ms",
+            "warm call ms",
+            "peak RSS MB",
+            "x baseline",
+            "CPU x baseline",
+            "target",
+        ],
         rows,
     )
 

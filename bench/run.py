@@ -139,7 +139,9 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
             )
         parts.append(
             table(
-                "Cold start before / after the leanness changes (x naive baseline of each run; target <= 0.75)",
+                f"Cold start before ({(before or {}).get('revision', 'n/a')}"
+                f"{', same run' if (before or {}).get('same_run') else ''}) / after the leanness changes "
+                "(x the naive baseline of the run; target <= 0.75)",
                 ["function", "before ms", "before x", "now ms", "now x", "target", "RSS before MB", "RSS now MB"],
                 cold_rows,
             )
@@ -147,10 +149,29 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
     return "\n".join(parts)
 
 
+def _before(cold_start: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Cold starts before the leanness changes: measured in this run (``--cold-before``) when asked, else the
+    committed record (bench/results/cold_start_before.json, from such a run)."""
+    if cold_start is not None and cold_start.get("before_revision"):
+        subjects = {
+            name.removesuffix(" (before)"): figures
+            for name, figures in cold_start["subjects"].items()
+            if figures["role"] == "before"
+        }
+        return {"revision": cold_start["before_revision"], "same_run": True, "subjects": subjects}
+    record = RESULTS / "cold_start_before.json"
+    return json.loads(record.read_text()) if record.exists() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(MEASUREMENTS)}")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument(
+        "--cold-before",
+        metavar="REV",
+        help="also measure the functions' cold starts as of this git revision, in the same run (before/after)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where the figures go")
     parser.add_argument("--png", type=Path, default=RESULTS / "batching.png", help="where the plot goes")
     args = parser.parse_args(argv)
@@ -158,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(chosen) - set(MEASUREMENTS))
     if unknown:
         parser.error(f"unknown measurement(s): {', '.join(unknown)}")
-    plan = QUICK if args.quick else FULL
+    plan = {name: list(values) for name, values in (QUICK if args.quick else FULL).items()}
+    if args.cold_before:
+        plan["cold_start"] += ["--before", args.cold_before]
     started = time.monotonic()
     machine = _machine()
     results: dict[str, Any] = {}
@@ -168,8 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[name] = _run(name, plan[name], Path(tmp))
     machine["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
     machine["elapsed_s"] = round(time.monotonic() - started, 1)
-    before_file = RESULTS / "cold_start_before.json"
-    before = json.loads(before_file.read_text()) if before_file.exists() else None
+    before = _before(results.get("cold_start"))
     document = {"machine": machine, "quick": args.quick, "ratios": ratios(results), **results}
     if before is not None:
         document["cold_start_before"] = before
