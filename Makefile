@@ -7,15 +7,17 @@ PYTHON ?= $(shell for p in python3.13 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/
 	if "$$p" -c 'import sys' >/dev/null 2>&1; then "$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean
+.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean fuzz load
 
 # The local stack's modules import the layer's package the way pytest does (pyproject's pythonpath).
-run invoke token e2e lint openapi: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
+run invoke token e2e lint openapi load: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +36,12 @@ $(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
 $(SAM_VENV)/.installed: requirements-sam.txt
 	@test -x $(SAM) || $(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+# checkov pins many packages of its own: its own virtualenv, like the SAM CLI.
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the runtime/test virtualenv (.venv)
@@ -55,6 +63,13 @@ test: $(VENV)/.installed ## Run the whole test suite (unit, integration under mo
 e2e: $(VENV)/.installed ## Run only the end-to-end tests (they start their own stack on free ports)
 	$(PY) -m pytest -m e2e tests/e2e
 
+FUZZ_EXAMPLES ?= 500
+fuzz: $(VENV)/.installed ## Longer schema fuzzing of every route through a local stack (FUZZ_EXAMPLES=500 per operation)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PY) -m pytest -p no:cacheprovider tests/e2e/test_fuzz_schemathesis.py
+
+load: $(VENV)/.installed ## Bounded load test on loopback: 20 clients for 20 s; fails on any 5xx or if no 429 appeared
+	$(PY) -m local.load
+
 lint: $(VENV)/.installed ## ruff, mypy, and the committed OpenAPI document is up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -68,9 +83,12 @@ format: $(VENV)/.installed ## Apply ruff's fixes and formatting
 openapi: $(VENV)/.installed ## Regenerate openapi.json from the functions' routes
 	$(PY) -m local.openapi --write openapi.json
 
-validate: $(VENV)/.installed $(SAM_VENV)/.installed ## sam validate --lint and cfn-lint on template.yaml
+# checkov reads the SAM template itself (its cloudformation framework knows AWS::Serverless::*); --skip-download:
+# no call to Prisma Cloud (no network). Checks that do not apply are skipped in template.yaml, each with its reason.
+validate: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed ## sam validate --lint, cfn-lint and checkov on template.yaml
 	$(SAM) validate --lint --template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml
+	$(CHECKOV) --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 build: $(SAM_VENV)/.installed ## sam build (no container) of the functions and the shared layer
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM) build --template template.yaml
@@ -85,4 +103,4 @@ bench: $(VENV)/.bench-installed ## Benchmarks (a few minutes): batching over HTT
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove virtualenvs and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
