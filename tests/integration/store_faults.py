@@ -83,7 +83,8 @@ class StoreFaults:
     fail: Fail = lambda operation, table, attempt: None
     transport: Transport = lambda operation: None
     delay_s: float = 0.0
-    """Every API call takes this long more (a slow store), before it is sent."""
+    """Every API call (of ``slow_operations``, when given) takes this long more (a slow store), before it is sent."""
+    slow_operations: frozenset[str] | None = None
     transport_delay_s: float = 0.0
     """Each HTTP attempt with a ``transport`` error takes this long before failing (a read timeout)."""
     calls: list[Call] = field(default_factory=list)
@@ -148,7 +149,7 @@ class StoreFaults:
 
     def _before_call(self, model: Any, **_: Any) -> None:
         call = self.calls[-1]
-        if self.delay_s:
+        if self.delay_s and (self.slow_operations is None or call.operation in self.slow_operations):
             time.sleep(self.delay_s)
         attempt = sum(1 for c in self.calls if (c.operation, c.table) == (call.operation, call.table)) - 1
         error = self.fail(call.operation, call.table, attempt)
