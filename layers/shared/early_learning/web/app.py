@@ -18,12 +18,9 @@ API_VERSION = "1.0.0"
 
 # Error responses are problem details (application/problem+json) from the functions, and for the statuses API
 # Gateway answers itself, its own {"message": ...} (application/json). FastAPI files a response ``model`` under the
-# route's media type (application/json), so the schemas are referenced here and added to the components in
-# ``create_app``.
-ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
-    "Problem": Problem.model_json_schema(mode="serialization"),
-    "GatewayError": GatewayError.model_json_schema(mode="serialization"),
-}
+# route's media type (application/json), so the schemas are referenced here and added to the components by
+# ``create_app``'s ``openapi`` (only the tooling builds the document: no cost to a cold start).
+ERROR_MODELS = (Problem, GatewayError)
 
 
 def _error_response(description: str, *, problem: bool = True, gateway: bool = False) -> dict[str, Any]:
@@ -73,7 +70,8 @@ def create_app(title: str, description: str) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            FastAPI.openapi(app).setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+            schemas = FastAPI.openapi(app).setdefault("components", {}).setdefault("schemas", {})
+            schemas.update({model.__name__: model.model_json_schema(mode="serialization") for model in ERROR_MODELS})
         return FastAPI.openapi(app)  # the document cached by the first call
 
     app.openapi = openapi  # type: ignore[method-assign]
