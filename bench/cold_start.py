@@ -5,9 +5,10 @@ A cold start here is a fresh interpreter importing the handler module and runnin
 subjects interleaved round by round (the order rotating), so that a machine getting busier or quieter affects every
 subject alike; the verdict is the ratio of medians, function / baseline, and the target is <= 0.75.
 
-Subjects: every function of template.yaml with the event of its individual or batch route, the naive baseline
-(``bench.naive_baseline``: FastAPI, Mangum, powertools Logger/Tracer/Metrics, boto3 and a PynamoDB model, answering
-BatchGetFunction's event), and an empty handler (the interpreter's floor).
+Subjects: every function of template.yaml with the event of its individual or batch route; the naive baseline
+(``bench.naive_baseline``: FastAPI, Mangum, powertools Logger/Tracer/Metrics, boto3 and a PynamoDB model, the same
+routes written naively) answering each of those events, so that each function is compared with a naive twin doing
+the same reads and the same scoring; and an empty handler (the interpreter's floor).
 
 The first invocation reads DynamoDB: here a moto server on loopback (one per measurement, seeded with the core
 data of local/demo.py), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
@@ -59,15 +60,14 @@ def subjects(before: Path | None = None) -> list[Subject]:
     of that tree too, measured in the same run."""
     from local import cfn
 
-    found = [
-        Subject("naive baseline", "bench.naive_baseline", "handler", "batch_get.json", "baseline"),
-        Subject("empty handler", "bench.empty_handler", "handler", "batch_get.json", "floor"),
-    ]
+    found = [Subject("empty handler", "bench.empty_handler", "handler", "batch_get.json", "floor")]
+    for event in dict.fromkeys(EVENTS.values()):
+        found.append(Subject(f"naive baseline, {event}", "bench.naive_baseline", "handler", event, "baseline"))
     for name, spec in cfn.functions().items():
-        found.append(Subject(name, spec.module, spec.attribute, EVENTS.get(name, "batch_get.json"), "function"))
+        event = EVENTS[name]
+        found.append(Subject(name, spec.module, spec.attribute, event, "function"))
         if before is not None:
             old_path = os.pathsep.join([str(before / "layers" / "shared"), str(before)])
-            event = EVENTS.get(name, "batch_get.json")
             found.append(Subject(f"{name} (before)", spec.module, spec.attribute, event, "before", old_path))
     return found
 
@@ -186,8 +186,10 @@ def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], run
             "modules": int(med("modules")),
             "cold_ms_samples": [round(float(r["cold_ms"]), 2) for r in runs_of],
         }
-    baseline = next(f for f in figures.values() if f["role"] == "baseline")
+    # Each subject is compared with the naive baseline answering the same event (the same reads, the same work).
+    baselines = {f["event"]: f for f in figures.values() if f["role"] == "baseline"}
     for name, fig in figures.items():
+        baseline = baselines[fig["event"]]
         fig["ratio_to_baseline"] = round(ratio(fig["cold_ms"], baseline["cold_ms"]), 3)
         fig["cpu_ratio_to_baseline"] = round(ratio(fig["cold_cpu_ms"], baseline["cold_cpu_ms"]), 3)
         fig["rss_ratio_to_baseline"] = round(ratio(fig["peak_rss_mb"], baseline["peak_rss_mb"]), 3)
