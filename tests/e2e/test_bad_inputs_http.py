@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -80,8 +81,14 @@ def test_a_bad_body_through_the_gateway_is_a_clear_4xx(api: httpx.Client, stack:
     case = CASES[name]
     headers = {**stack.headers("teacher@sunrise.example"), **case.headers}
     content = chunks(case.body) if case.chunked else case.body
-    # When it is posted to the batch route
+    # When it is posted to the batch route (again after a pause if other tests used the route's burst: the gateway
+    # throttles before the function sees the body)
     response = api.post(BATCH, content=content, headers=headers)
+    for _ in range(20):
+        if response.status_code != 429:
+            break
+        time.sleep(0.25)
+        response = api.post(BATCH, content=chunks(case.body) if case.chunked else case.body, headers=headers)
     # Then it is a 4xx: the gateway's own 413, or problem details from the function
     assert response.status_code == case.status, response.text[:500]
     if case.by_gateway:

@@ -123,7 +123,14 @@ CASES: dict[str, Forge] = {
 
 
 def request(api: httpx.Client, method: str, path: str, body: Any, headers: dict[str, str]) -> httpx.Response:
-    return api.request(method, path, json=body, headers=headers)
+    """The gateway throttles before it authorizes: a 429 (other tests may have used the route's burst) is sent
+    again after a pause, so that the answer is the authorizer's."""
+    for _ in range(20):
+        response = api.request(method, path, json=body, headers=headers)
+        if response.status_code != 429:
+            return response
+        time.sleep(0.25)
+    return response
 
 
 def invoked(stack: Stack, request_id: str) -> bool:
@@ -143,7 +150,7 @@ def test_a_bad_token_is_401_from_the_gateway_and_no_function_runs(api: httpx.Cli
     # Given a request with a bad token of this kind
     headers = CASES[case](stack)
     # When it is sent to a route
-    response = api.get(ACTIVITY, headers=headers)
+    response = request(api, "GET", ACTIVITY, None, headers)
     # Then the gateway answers 401 in API Gateway's shape
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/json"
