@@ -243,13 +243,13 @@ class _Item(BaseModel):
 
 def test_json_size_is_the_compact_json_as_escaped_in_the_lambda_payload() -> None:
     # The body is a JSON string inside the Lambda response payload: each quote of the item's JSON takes two bytes
-    assert json_size({"id": "a", "n": [1, 2]}) == len(r'{\"id\":\"a\",\"n\":[1,2]}')
-    assert json_size(_Item(id="a", tags=["x"])) == len(r'{\"id\":\"a\",\"tags\":[\"x\"]}')
+    assert json_size({"id": "a", "n": [1, 2]}) == len(r"{\"id\":\"a\",\"n\":[1,2]}")
+    assert json_size(_Item(id="a", tags=["x"])) == len(r"{\"id\":\"a\",\"tags\":[\"x\"]}")
 
 
 def test_json_size_counts_utf8_bytes_not_characters() -> None:
     # "é" takes two bytes in UTF-8 and "🙂" four: counting characters would underestimate the payload
-    assert json_size({"n": "é🙂"}) == len(r'{\"n\":\"\"}') + 2 + 4
+    assert json_size({"n": "é🙂"}) == len(r"{\"n\":\"\"}") + 2 + 4
 
 
 # --- Deadline ---------------------------------------------------------------------------------------------------
