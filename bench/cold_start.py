@@ -2,13 +2,15 @@
 
 A cold start here is a fresh interpreter importing the handler module and running its first invocation
 (``bench/cold_child.py`` times exactly that, and reports the peak RSS). Each subject runs ``--runs`` times, the
-subjects interleaved round by round (the order rotating), so that a machine getting busier or quieter affects every
-subject alike; the verdict is the ratio of medians, function / baseline, and the target is <= 0.75.
+subjects interleaved round by round (in a new order each round), so that a machine getting busier or quieter
+affects every subject alike; the verdict is the ratio of medians, function / baseline, and the target is <= 0.75.
 
 Subjects: every function of template.yaml with the event of its individual or batch route; the naive baseline
 (``bench.naive_baseline``: FastAPI, Mangum, powertools Logger/Tracer/Metrics, boto3 and a PynamoDB model, the same
 routes written naively) answering each of those events, so that each function is compared with a naive twin doing
-the same reads and the same scoring; and an empty handler (the interpreter's floor).
+the same reads and the same scoring; and two reference points: an empty handler (the interpreter) and
+``bench.frameworks_floor`` (FastAPI, Mangum, powertools Logger/Metrics and PynamoDB with one read: what the chosen
+frameworks cost before any of the service's code).
 
 The first invocation reads DynamoDB: here a moto server on loopback (one per measurement, seeded with the core
 data of local/demo.py), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -60,7 +63,10 @@ def subjects(before: Path | None = None) -> list[Subject]:
     of that tree too, measured in the same run."""
     from local import cfn
 
-    found = [Subject("empty handler", "bench.empty_handler", "handler", "batch_get.json", "floor")]
+    found = [
+        Subject("empty handler", "bench.empty_handler", "handler", "batch_get.json", "floor"),
+        Subject("frameworks only", "bench.frameworks_floor", "handler", "batch_get.json", "floor"),
+    ]
     for event in dict.fromkeys(EVENTS.values()):
         found.append(Subject(f"naive baseline, {event}", "bench.naive_baseline", "handler", event, "baseline"))
     for name, spec in cfn.functions().items():
@@ -152,8 +158,9 @@ def measure(runs: int = 7, before: str | None = None) -> dict[str, Any]:
                 _run_once(subject, env, workdir)
             samples: dict[str, list[dict[str, Any]]] = {s.name: [] for s in todo}
             for round_ in range(runs):
-                shift = round_ % len(todo)
-                for subject in todo[shift:] + todo[:shift]:
+                order = todo[:]
+                random.Random(round_).shuffle(order)  # a new order each round: no subject always follows another
+                for subject in order:
                     samples[subject.name].append(_run_once(subject, env, workdir))
                 log(f"  cold start: round {round_ + 1}/{runs} done")
         finally:
