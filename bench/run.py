@@ -29,7 +29,7 @@ from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
 MEASUREMENTS = ("round_trips", "cold_start", "warm", "http_batching")
 FULL = {
     "round_trips": [],
-    "cold_start": ["--runs", "7"],
+    "cold_start": ["--runs", "9"],
     "warm": ["--samples", "20", "--scale-samples", "7", "--cold-samples", "1"],
     "http_batching": ["--repeats", "5"],
 }
@@ -132,6 +132,8 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                     old["ratio_to_baseline"] if old else "n/a",
                     s["cold_ms"],
                     s["ratio_to_baseline"],
+                    s["cpu_ratio_to_baseline"],
+                    s.get("min_ratio_to_baseline", "n/a"),
                     "yes" if s["meets_target"] else "NO",
                     old["peak_rss_mb"] if old else "n/a",
                     s["peak_rss_mb"],
@@ -142,7 +144,18 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                 f"Cold start before ({(before or {}).get('revision', 'n/a')}"
                 f"{', same run' if (before or {}).get('same_run') else ''}) / after the leanness changes "
                 "(x the naive baseline of the run; target <= 0.75)",
-                ["function", "before ms", "before x", "now ms", "now x", "target", "RSS before MB", "RSS now MB"],
+                [
+                    "function",
+                    "before ms",
+                    "before x",
+                    "now ms",
+                    "now x",
+                    "now CPU x",
+                    "now min x",
+                    "target",
+                    "RSS before MB",
+                    "RSS now MB",
+                ],
                 cold_rows,
             )
         )
