@@ -1,9 +1,9 @@
 """`make bench`: every measurement, one table each, the figures in bench/results/latest.json and the plot in
 bench/results/batching.png.
 
-    python -m bench.run                      # everything (a few minutes)
+    python -m bench.run                      # everything (about 7 minutes)
     python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, http_batching
-    python -m bench.run --quick              # fewer repetitions: a smoke run, not figures to publish
+    python -m bench.run --quick              # fewer repetitions, to bench/results/quick.json: a smoke run
 
 Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
 in one process); its table is printed as it finishes. Every verdict is a ratio against a baseline measured in the
@@ -185,9 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REV",
         help="also measure the functions' cold starts as of this git revision, in the same run (before/after)",
     )
-    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where the figures go")
-    parser.add_argument("--png", type=Path, default=RESULTS / "batching.png", help="where the plot goes")
+    parser.add_argument("--out", type=Path, help="where the figures go (default bench/results/latest.json)")
+    parser.add_argument("--png", type=Path, help="where the plot goes (default bench/results/batching.png)")
     args = parser.parse_args(argv)
+    # A smoke run never replaces the committed figures of a full run.
+    args.out = args.out or RESULTS / ("quick.json" if args.quick else "latest.json")
+    args.png = args.png or RESULTS / ("quick-batching.png" if args.quick else "batching.png")
     chosen = [m.strip() for m in args.only.split(",")] if args.only else list(MEASUREMENTS)
     unknown = sorted(set(chosen) - set(MEASUREMENTS))
     if unknown:
