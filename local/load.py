@@ -15,13 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,10 +31,8 @@ import httpx
 
 from local import demo
 from local import demo_children as dc
+from local.background import StackDidNotStart, background_stack
 from local.token import initiate_auth
-
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 90.0
 
 
 @dataclass(frozen=True)
@@ -117,51 +110,15 @@ class Results:
 # --- the stack -------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def own_stack() -> Iterator[dict[str, Any]]:
     """`python -m local.stack` on free loopback ports with its own stack file, stopped (as Ctrl-C does) at the end."""
     with tempfile.TemporaryDirectory(prefix="load-") as workdir:
-        stack_file = Path(workdir) / "stack.json"
-        env = {
-            **os.environ,
-            "API_PORT": str(free_port()),
-            "AWS_PORT": str(free_port()),
-            "STACK_FILE": str(stack_file),
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "shared"), str(ROOT)]),
-        }
-        log_path = Path(workdir) / "stack.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "local.stack"],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not stack_file.exists():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the local stack did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.1)
-            yield json.loads(stack_file.read_text())
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)  # its own process group: only what it started
-                    process.wait(timeout=15)
+            with background_stack(Path(workdir)) as stack:
+                yield stack.info
+        except StackDidNotStart as exc:
+            raise SystemExit(str(exc)) from None
 
 
 def tokens(stack: dict[str, Any]) -> dict[str, str]:

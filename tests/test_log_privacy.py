@@ -65,7 +65,9 @@ def test_no_log_line_of_the_session_carries_a_childs_name_or_birth_date(
 
 
 def test_the_stack_log_files_are_where_the_e2e_conftest_writes_them() -> None:
-    # The e2e stack writes stack.log (and the emulator moto.log) in tmp_path_factory.mktemp("stack"): stack0, stack1...
+    # The e2e stack writes stack.log (local/background.py; the emulator's moto.log beside it) in the directory the
+    # e2e conftest makes with tmp_path_factory.mktemp("stack"): stack0, stack1...
     conftest = (Path(__file__).parent / "e2e" / "conftest.py").read_text()
+    background = (Path(__file__).parent.parent / "local" / "background.py").read_text()
     assert 'mktemp("stack")' in conftest
-    assert '"stack.log"' in conftest
+    assert '"stack.log"' in background

@@ -4,14 +4,9 @@ its own stack file, so a developer's running stack is neither used nor disturbed
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,20 +15,12 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from local.background import StackDidNotStart, background_stack
 from local.token import initiate_auth
 
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 60
-STOP_TIMEOUT_S = 15
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -103,48 +90,17 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Given a local stack started as `make run` does; after the session it is stopped the way Ctrl-C stops it,
     and must leave nothing behind: no process, no emulator listening, no stack file."""
-    workdir = tmp_path_factory.mktemp("stack")
-    stack_file = workdir / "stack.json"
-    env = {
-        **os.environ,
-        "API_PORT": str(free_port()),
-        "AWS_PORT": str(free_port()),
-        "STACK_FILE": str(stack_file),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "shared"), str(ROOT)]),
-    }
-    log = workdir / "stack.log"
-    with log.open("wb") as output:
-        # Its own session, so that whatever is left after the checks below can be killed as a group.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local.stack"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not stack_file.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the local stack did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        started = Stack(json.loads(stack_file.read_text()), env, log)
-        yield started
+        with background_stack(tmp_path_factory.mktemp("stack")) as background:
+            started = Stack(background.info, background.env, background.log)
+            yield started
 
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=STOP_TIMEOUT_S)
-        assert process.returncode == 0, log.read_text(errors="replace")[-3000:]
-        assert not listening(started.aws_endpoint_url), "the emulator outlived the stack"
-        assert not listening(started.api_url)
-        assert not stack_file.exists()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT_S)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the stack's own process group: only what it started
+            assert background.stop() == 0, background.log.read_text(errors="replace")[-3000:]
+            assert not listening(started.aws_endpoint_url), "the emulator outlived the stack"
+            assert not listening(started.api_url)
+            assert not background.stack_file.exists()
+    except StackDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
