@@ -104,28 +104,10 @@ def log(message: str) -> None:
 
 
 def use_moto_environment() -> None:
-    """Fake credentials, region and the template's table names, before anything imports botocore or the layer
-    (the same environment as tests/conftest.py); no endpoint, so that moto's in-process mock answers."""
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SECURITY_TOKEN": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "POWERTOOLS_SERVICE_NAME": "activity-batch-api-bench",
-            "POWERTOOLS_METRICS_NAMESPACE": "ActivityBatchApiBench",
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }
-    )
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    from local import cfn
+    """The tests' fake AWS environment (local/in_process.py), before anything imports botocore or the layer."""
+    from local.in_process import use_fake_aws_environment
 
-    for key, value in next(iter(cfn.functions().values())).environment.items():
-        if key.endswith("_TABLE"):
-            os.environ[key] = value
+    use_fake_aws_environment("activity-batch-api-bench", "ActivityBatchApiBench", {"POWERTOOLS_LOG_LEVEL": "WARNING"})
 
 
 @dataclass

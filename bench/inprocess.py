@@ -7,7 +7,6 @@ its tables when first imported.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import time
@@ -114,18 +113,6 @@ def clear_caches() -> None:
 
     activities.clear_catalog_cache()
     memberships.clear_cache()
-
-
-@contextmanager
-def event_loop() -> Iterator[None]:
-    """A current event loop, as a Lambda process has one (Mangum runs the app on it)."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        yield
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 def invoke(handler: Handler, event: dict[str, Any]) -> dict[str, Any]:

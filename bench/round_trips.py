@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import table, use_moto_environment, write_json
+from local.in_process import current_event_loop
 
 
 def _count(handler: Any, event: dict[str, Any]) -> list[str]:
@@ -37,7 +38,7 @@ def measure() -> dict[str, Any]:
     from bench import inprocess
 
     cases: list[dict[str, Any]] = []
-    with inprocess.world() as seeded, inprocess.event_loop():
+    with inprocess.world() as seeded, current_event_loop():
         handlers = inprocess.handlers()
         ids, kids = seeded.activity_ids, seeded.child_ids
         plan: list[tuple[str, str, int, str, Callable[[], dict[str, Any]]]] = [

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import log, ratio, summary_ms, table, use_moto_environment, write_json
+from local.in_process import current_event_loop
 
 TARGET_SCALE_RATIO = 10.0
 
@@ -86,7 +87,7 @@ def measure(samples: int = 20, scale_samples: int = 7, cold_samples: int = 1) ->
     from early_learning.scoring import RecommendationOptions
 
     result: dict[str, Any] = {"samples": samples, "scale_samples": scale_samples, "cold_samples": cold_samples}
-    with inprocess.event_loop():
+    with current_event_loop():
         handlers = inprocess.handlers()
         with inprocess.world() as seeded:
             ids = seeded.activity_ids[:100]

@@ -3,28 +3,15 @@ tables built from template.yaml under moto."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from local.in_process import use_fake_aws_environment
+
 # Before anything imports botocore or the layer: no real AWS, ever, and the table names of the template.
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "POWERTOOLS_SERVICE_NAME": "activity-batch-api-tests",
-        "POWERTOOLS_METRICS_NAMESPACE": "ActivityBatchApiTests",
-        "POWERTOOLS_DEV": "false",
-    }
-)
-for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "AWS_PROFILE"):
-    os.environ.pop(_name, None)
+use_fake_aws_environment("activity-batch-api-tests", "ActivityBatchApiTests", {"POWERTOOLS_DEV": "false"})
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402
@@ -33,10 +20,6 @@ from moto import mock_aws  # noqa: E402
 from local import cfn  # noqa: E402
 
 pytest_plugins = ["tests.log_privacy"]  # every log line of the session, for tests/test_log_privacy.py
-
-# Table names exactly as the template hands them to the functions (logical ids locally).
-for _key, _value in next(iter(cfn.functions().values())).environment.items():
-    os.environ.setdefault(_key, _value)
 
 
 @dataclass

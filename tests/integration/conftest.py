@@ -3,13 +3,13 @@ BatchGetItem fault injection."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from early_learning.settings import Settings, get_settings
+from local.in_process import current_event_loop
 from tests.integration.faults import BatchGetSpy
 
 
@@ -20,13 +20,8 @@ def _current_event_loop() -> Iterator[None]:
     Mangum runs the app with ``asyncio.get_event_loop()`` on every call; an ``asyncio.run()`` earlier in the same
     process (the e2e tests run before these) leaves the main thread without one, and every handler call then fails.
     """
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
+    with current_event_loop():
         yield
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 @pytest.fixture
