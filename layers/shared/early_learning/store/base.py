@@ -16,6 +16,7 @@ from pynamodb.models import Model
 from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
+from early_learning.store.botocore_data import DynamoDBDataLoader
 
 BATCH_GET_LIMIT = 100  # DynamoDB's maximum keys per BatchGetItem
 
@@ -60,7 +61,8 @@ def _client_of(model: type[Model]) -> Any:
     of a cold start per table a route reads (four for recommendations). botocore clients are thread-safe and carry
     no table, so the tables share one. PynamoDB has no option for it: the shared client goes into the connection's
     client slot, where PynamoDB keeps the client it creates. A change of settings (a new endpoint, timeouts or
-    retries, as tests make) makes a new client.
+    retries, as tests make) makes a new client. Its session reads botocore's data through ``DynamoDBDataLoader``
+    (why: ``store.botocore_data``).
     """
     connection = model._get_connection().connection
     if connection._client is None:
@@ -69,6 +71,7 @@ def _client_of(model: type[Model]) -> Any:
         with _clients_lock:  # botocore's client creation is not thread-safe
             shared = _clients.get(key)
             if shared is None:
+                connection.session.register_component("data_loader", DynamoDBDataLoader())
                 _clients[key] = connection.client  # created by PynamoDB, with the model's settings
             else:
                 connection._client = shared
