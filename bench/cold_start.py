@@ -17,7 +17,8 @@ data of local/demo.py), as a function in AWS calls DynamoDB over the network. No
 would import botocore (and much more) before the clock starts and hide the very cost being measured.
 
 Bytecode: every subject runs once untimed first, writing its bytecode to a private cache (PYTHONPYCACHEPREFIX),
-so the timed runs load compiled modules, as a Lambda package built by ``sam build`` does for its dependencies.
+so the timed runs load compiled modules, as Lambda loads the shared layer's (``layers/shared/Makefile`` builds it
+with precompiled bytecode; only the function's own ``app.py`` is compiled at each cold start there).
 """
 
 from __future__ import annotations
