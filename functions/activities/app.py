@@ -8,15 +8,21 @@ import gc
 # ruff: noqa: E402
 gc.disable()
 
-from typing import Annotated
-
-from fastapi import Path, Query
 from mangum import Mangum
 
 from early_learning.api_models import Page
 from early_learning.domain import Activity
 from early_learning.services.activities import get_activity, list_activities
-from early_learning.web import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, CurrentCaller, create_app, observed
+from early_learning.web import (
+    NOT_FOUND_RESPONSE,
+    PROBLEM_RESPONSES,
+    CurrentCaller,
+    PageCursor,
+    PageLimit,
+    ResourceId,
+    create_app,
+    observed,
+)
 
 app = create_app("Activities", "Individual activity routes: one activity, or the caller's catalog page by page.")
 
@@ -28,9 +34,7 @@ app = create_app("Activities", "Individual activity routes: one activity, or the
     responses={**NOT_FOUND_RESPONSE, **PROBLEM_RESPONSES},
     tags=["activities"],
 )
-async def get_activity_route(
-    activity_id: Annotated[str, Path(alias="id", max_length=128)], caller: CurrentCaller
-) -> Activity:
+async def get_activity_route(activity_id: ResourceId, caller: CurrentCaller) -> Activity:
     return get_activity(activity_id, caller)
 
 
@@ -43,8 +47,8 @@ async def get_activity_route(
 )
 async def list_activities_route(
     caller: CurrentCaller,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    cursor: Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")] = None,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
 ) -> Page[Activity]:
     return list_activities(caller, limit, cursor)
 

@@ -8,12 +8,9 @@ import gc
 # ruff: noqa: E402
 gc.disable()
 
-from typing import Annotated
-
-from fastapi import Path, Query
 from mangum import Mangum
 
-from early_learning.api_models import ChildRecommendations, Page, RecommendationQuery
+from early_learning.api_models import ChildRecommendations, Page
 from early_learning.domain import Child
 from early_learning.services.children import list_children
 from early_learning.services.recommendations import child_recommendations
@@ -21,8 +18,12 @@ from early_learning.web import (
     NOT_FOUND_RESPONSE,
     PROBLEM_RESPONSES,
     CurrentCaller,
+    PageCursor,
+    PageLimit,
+    RecommendationQueryParams,
     RequestDate,
     RequestDeadline,
+    ResourceId,
     create_app,
     observed,
 )
@@ -41,8 +42,8 @@ app = create_app("Children", "The children the caller may see, and one child's r
 async def list_children_route(
     caller: CurrentCaller,
     deadline: RequestDeadline,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    cursor: Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")] = None,
+    limit: PageLimit = 20,
+    cursor: PageCursor = None,
 ) -> Page[Child]:
     return list_children(caller, limit, cursor, deadline)
 
@@ -56,8 +57,8 @@ async def list_children_route(
     tags=["children", "recommendations"],
 )
 async def child_recommendations_route(
-    child_id: Annotated[str, Path(alias="id", max_length=128)],
-    options: Annotated[RecommendationQuery, Query()],
+    child_id: ResourceId,
+    options: RecommendationQueryParams,
     caller: CurrentCaller,
     deadline: RequestDeadline,
     today: RequestDate,

@@ -1,14 +1,26 @@
 """FastAPI wiring shared by every function: the app factory, problem details, the caller and the deadline."""
 
 from early_learning.web.app import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, create_app, observed
-from early_learning.web.dependencies import CurrentCaller, RequestDate, RequestDeadline
+from early_learning.web.dependencies import (
+    CurrentCaller,
+    PageCursor,
+    PageLimit,
+    RecommendationQueryParams,
+    RequestDate,
+    RequestDeadline,
+    ResourceId,
+)
 
 __all__ = [
     "NOT_FOUND_RESPONSE",
     "PROBLEM_RESPONSES",
     "CurrentCaller",
+    "PageCursor",
+    "PageLimit",
+    "RecommendationQueryParams",
     "RequestDate",
     "RequestDeadline",
+    "ResourceId",
     "create_app",
     "observed",
 ]

@@ -6,6 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
+
+from early_learning.web.lean_import import fastapi_imported
+
+fastapi_imported()  # before any other import of FastAPI: why in lean_import
+# ruff: noqa: E402
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 

@@ -1,12 +1,14 @@
-"""Request-scoped inputs of the routes: who is calling (from the authorizer's claims) and the time left."""
+"""Request-scoped inputs of the routes: who is calling (from the authorizer's claims), the time left, and the path
+and query parameters the routes share."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
+from early_learning.api_models import RecommendationQuery
 from early_learning.domain import Membership, NoMembership, Unauthenticated
 from early_learning.envelope import Deadline
 from early_learning.principal import Principal
@@ -49,3 +51,10 @@ async def request_date(request: Request) -> date:
 CurrentCaller = Annotated[Membership, Depends(current_caller)]
 RequestDeadline = Annotated[Deadline, Depends(request_deadline)]
 RequestDate = Annotated[date, Depends(request_date)]
+
+ResourceId = Annotated[str, Path(alias="id", max_length=128)]
+"""The ``{id}`` of a single-resource path (at most 128 characters)."""
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size")]
+PageCursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
+RecommendationQueryParams = Annotated[RecommendationQuery, Query()]
+"""Recommendation options as query parameters (``activity_types`` repeated for several)."""
