@@ -1,7 +1,10 @@
 """One cold start, in the fresh interpreter ``bench.cold_start`` launches: import a handler module and run its first
 invocation, then write the figures as JSON.
 
-    python bench/cold_child.py <module> <attribute> <event.json> <result.json>
+    python bench/cold_child.py <module> <attribute> <event.json> <result.json> [--cold-only]
+
+With ``--cold-only`` it stops after the first invocation (what ``bench.cold_start`` runs under callgrind to count
+the instructions of a cold start).
 
 Only the standard library is imported before the clock starts (what Lambda's own runtime has loaded too), so the
 timed part is exactly the function's init (importing its module) plus its first invocation. A second, warm
@@ -50,7 +53,7 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def main(module: str, attribute: str, event_path: str, result_path: str) -> None:
+def main(module: str, attribute: str, event_path: str, result_path: str, *flags: str) -> None:
     with open(event_path) as handle:
         event = json.load(handle)
     rss_before_kb = peak_rss_kb()
@@ -61,8 +64,11 @@ def main(module: str, attribute: str, event_path: str, result_path: str) -> None
     first = handler(event, Context(module))
     finished = time.perf_counter()
     cpu_ms = (time.process_time() - cpu_started) * 1000
-    second = handler(event, Context(module))
-    warm = time.perf_counter() - finished
+    if "--cold-only" in flags:
+        second, warm = first, 0.0
+    else:
+        second = handler(event, Context(module))
+        warm = time.perf_counter() - finished
     result = {
         "import_ms": (imported - started) * 1000,
         "first_invocation_ms": (finished - imported) * 1000,
@@ -79,4 +85,4 @@ def main(module: str, attribute: str, event_path: str, result_path: str) -> None
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:])

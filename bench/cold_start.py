@@ -16,6 +16,12 @@ The first invocation reads DynamoDB: here a moto server on loopback (one per mea
 data of local/demo.py), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
 would import botocore (and much more) before the clock starts and hide the very cost being measured.
 
+Instructions (``--instructions``): wall and CPU time move with whatever else the machine runs (on a busy 2-core
+machine, the same subject's runs can differ by half). So each subject also runs once under valgrind's callgrind,
+which counts the CPU instructions the cold start executes: the same count whatever the load (and the same on every
+run, hash seed fixed), so these runs go in parallel. The instruction ratio, (function - empty handler) /
+(baseline - empty handler), is the noise-free verdict beside the time ratio.
+
 Bytecode: every subject runs once untimed first, writing its bytecode to a private cache (PYTHONPYCACHEPREFIX),
 so the timed runs load compiled modules, as Lambda loads the shared layer's (``layers/shared/Makefile`` builds it
 with precompiled bytecode; only the function's own ``app.py`` is compiled at each cold start there).
@@ -27,10 +33,13 @@ import argparse
 import json
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,7 +136,53 @@ def _run_once(subject: Subject, env: dict[str, str], workdir: Path) -> dict[str,
     return result
 
 
-def measure(runs: int = 7, before: str | None = None) -> dict[str, Any]:
+def _instructions(subject: Subject, env: dict[str, str], workdir: Path) -> int:
+    """CPU instructions of one cold start (import and first invocation, the interpreter's start included), counted
+    by callgrind: a count that does not depend on what else the machine runs."""
+    out = workdir / f"instructions-{re.sub(r'[^a-z0-9]+', '-', subject.name.lower())}.json"
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            str(CHILD),
+            subject.module,
+            subject.attribute,
+            str(ROOT / "events" / subject.event),
+            str(out),
+            "--cold-only",
+        ],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": subject.pythonpath, "PYTHONHASHSEED": "0"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=1800,
+        check=False,
+    )
+    stderr = done.stderr.decode(errors="replace")
+    collected = re.search(r"Collected : (\d+)", stderr)
+    if done.returncode != 0 or collected is None or not out.exists():
+        raise RuntimeError(f"{subject.name}: the cold start under callgrind failed:\n{stderr[-3000:]}")
+    if json.loads(out.read_text())["status"][0] != 200:
+        raise RuntimeError(f"{subject.name}: answered {json.loads(out.read_text())['status']} under callgrind")
+    return int(collected.group(1))
+
+
+def count_instructions(todo: list[Subject], env: dict[str, str], workdir: Path) -> dict[str, int]:
+    """Every subject's cold-start instructions, the subjects in parallel (the counts do not depend on the load)."""
+    if shutil.which("valgrind") is None:
+        log("  cold start: valgrind not found, no instruction counts")
+        return {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = pool.map(lambda subject: _instructions(subject, env, workdir), todo)
+        counts = {subject.name: count for subject, count in zip(todo, found, strict=True)}
+    log("  cold start: instructions counted")
+    return counts
+
+
+def measure(runs: int = 7, before: str | None = None, instructions: bool = False) -> dict[str, Any]:
     from local import lambda_runtime
     from local.stack import start_emulator, stop_emulator, wait_for_emulator
 
@@ -164,15 +219,18 @@ def measure(runs: int = 7, before: str | None = None) -> dict[str, Any]:
                 for subject in order:
                     samples[subject.name].append(_run_once(subject, env, workdir))
                 log(f"  cold start: round {round_ + 1}/{runs} done")
+            counts = count_instructions(todo, env, workdir) if instructions else {}
         finally:
             stop_emulator(emulator)
-    result = summarize(todo, samples, runs)
+    result = summarize(todo, samples, runs, counts)
     if before:
         result["before_revision"] = before
     return result
 
 
-def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], runs: int) -> dict[str, Any]:
+def summarize(
+    todo: list[Subject], samples: dict[str, list[dict[str, Any]]], runs: int, counts: dict[str, int] | None = None
+) -> dict[str, Any]:
     figures: dict[str, dict[str, Any]] = {}
     for subject in todo:
         runs_of = samples[subject.name]
@@ -195,6 +253,8 @@ def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], run
             "cold_ms_min": round(min(float(r["cold_ms"]) for r in runs_of), 2),
             "cold_ms_samples": [round(float(r["cold_ms"]), 2) for r in runs_of],
         }
+        if counts:
+            figures[subject.name]["instructions"] = counts[subject.name]
     # Each subject is compared with the naive baseline answering the same event (the same reads, the same work).
     baselines = {f["event"]: f for f in figures.values() if f["role"] == "baseline"}
     for name, fig in figures.items():
@@ -204,12 +264,21 @@ def summarize(todo: list[Subject], samples: dict[str, list[dict[str, Any]]], run
         # The least disturbed run of each: other processes on the machine only ever add time.
         fig["min_ratio_to_baseline"] = round(ratio(fig["cold_ms_min"], baseline["cold_ms_min"]), 3)
         fig["rss_ratio_to_baseline"] = round(ratio(fig["peak_rss_mb"], baseline["peak_rss_mb"]), 3)
+        if counts:
+            # Less the interpreter's own start (the empty handler), which is no part of either cold start's code.
+            floor = figures["empty handler"]["instructions"]
+            fig["instructions_ratio_to_baseline"] = round(
+                ratio(fig["instructions"] - floor, baseline["instructions"] - floor), 3
+            )
         if fig["role"] == "function":
             fig["meets_target"] = fig["ratio_to_baseline"] <= TARGET_RATIO
             fig["meets_target_cpu"] = fig["cpu_ratio_to_baseline"] <= TARGET_RATIO
+            if counts:
+                fig["meets_target_instructions"] = fig["instructions_ratio_to_baseline"] <= TARGET_RATIO
         figures[name] = fig
     return {
         "runs": runs,
+        "instructions_counted": bool(counts),
         "target_ratio": TARGET_RATIO,
         "method": "fresh interpreter per run; timed from the handler import to the end of the first invocation; "
         "DynamoDB = moto server on loopback; bytecode precompiled; medians of the runs",
@@ -230,6 +299,8 @@ def render(result: dict[str, Any]) -> str:
             f["ratio_to_baseline"],
             f["cpu_ratio_to_baseline"],
             f["min_ratio_to_baseline"],
+            round(f["instructions"] / 1e6) if "instructions" in f else "n/a",
+            f.get("instructions_ratio_to_baseline", "n/a"),
             {"function": "yes" if f.get("meets_target") else "NO"}.get(f["role"], "-"),
         )
         for name, f in result["subjects"].items()
@@ -247,6 +318,8 @@ def render(result: dict[str, Any]) -> str:
             "x baseline",
             "CPU x baseline",
             "min x baseline",
+            "M instructions",
+            "instr. x baseline",
             "target",
         ],
         rows,
@@ -257,9 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cold_start", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", metavar="REV", help="also measure the functions as of this git revision")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count each cold start's instructions (valgrind, minutes)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
-    result = measure(args.runs, args.before)
+    result = measure(args.runs, args.before, args.instructions)
     print(render(result), flush=True)
     if args.json:
         write_json(args.json, result)

@@ -29,7 +29,7 @@ from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
 MEASUREMENTS = ("round_trips", "cold_start", "warm", "http_batching")
 FULL = {
     "round_trips": [],
-    "cold_start": ["--runs", "7"],
+    "cold_start": ["--runs", "7", "--instructions"],
     "warm": ["--samples", "20", "--scale-samples", "7", "--cold-samples", "1"],
     "http_batching": ["--repeats", "5"],
 }
