@@ -89,6 +89,11 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
             for name, s in results["cold_start"]["subjects"].items()
             if s["role"] == "function"
         }
+        found["cold_start_instructions"] = {
+            name: s["instructions_ratio_to_baseline"]
+            for name, s in results["cold_start"]["subjects"].items()
+            if s["role"] == "function" and "instructions_ratio_to_baseline" in s
+        }
     if "warm" in results:
         found["recommendations_10k_over_1k"] = results["warm"]["scale_ratios"]
     if "round_trips" in results:
@@ -134,6 +139,8 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                     s["ratio_to_baseline"],
                     s["cpu_ratio_to_baseline"],
                     s.get("min_ratio_to_baseline", "n/a"),
+                    old.get("instructions_ratio_to_baseline", "n/a") if old else "n/a",
+                    s.get("instructions_ratio_to_baseline", "n/a"),
                     "yes" if s["meets_target"] else "NO",
                     old["peak_rss_mb"] if old else "n/a",
                     s["peak_rss_mb"],
@@ -152,6 +159,8 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                     "now x",
                     "now CPU x",
                     "now min x",
+                    "before instr. x",
+                    "now instr. x",
                     "target",
                     "RSS before MB",
                     "RSS now MB",
