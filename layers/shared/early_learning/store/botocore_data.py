@@ -3,9 +3,9 @@
 Why not botocore's own: before its first request, a new botocore session spends most of a cold start's first
 invocation on data a DynamoDB client never uses. It parses ``endpoints.json``, 1.2 MB of endpoint data for every
 AWS service (about 50 ms), and it lists its ~445 service directories, twice (service model, endpoint rules), only
-to check that "dynamodb" is one of them (about 30 ms, more on Lambda's layer filesystem). botocore has no option
-for either; this loader, given to the session before the client is made (``store.base``), reads the same files
-from botocore's data directory, except that
+to check that "dynamodb" is one of them (about 30 ms). botocore has no option for either; this loader, given to the
+session before the client is made (``store.base``), reads the same files from botocore's data directory, except
+that
 
 - ``endpoints`` is botocore's own file with every service but DynamoDB left out (``dynamodb_endpoints.json`` beside
   this module, made by ``dynamodb_endpoints`` from the botocore the layer pins: a unit test checks the two agree,
