@@ -247,6 +247,29 @@ def test_an_unexpected_error_after_part_was_read_leaves_only_the_rest_503(
     assert_envelope(call(route, lambda_context), [200, 503, 200, 404, 400])
 
 
+@pytest.mark.parametrize(
+    ("operation", "table"),
+    [("BatchGetItem", HISTORY_TABLE), ("Query", ACTIVITIES_TABLE)],
+    ids=["history", "catalog"],
+)
+def test_an_unexpected_error_after_the_children_were_read_is_not_a_500(
+    data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, operation: str, table: str
+) -> None:
+    # Given the children of a recommendations batch are read, but then the histories or the catalog fail with an
+    # error that is not throttling
+    route = ROUTES["recommendations"]
+    faults.fail = lambda op, tbl, attempt: (
+        RuntimeError("secret-internal-detail") if (op, tbl) == (operation, table) else None
+    )
+    # When the batch runs
+    answer = call(route, lambda_context)
+    # Then it is a partial failure, not a 500: the children the caller may see are retryable 503s, the others keep
+    # their answers (DESIGN 3.1), and nothing of the error reaches the client
+    assert_envelope(answer, [503, 503, 503, 404, 400])
+    assert "secret-internal-detail" not in json.dumps(answer.body)
+    assert faults.attempts(operation, table)
+
+
 def test_a_throttled_membership_read_is_a_503_problem_not_a_500(
     data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext
 ) -> None:

@@ -61,13 +61,20 @@ def _resolver(
         visible = _visible_children(keys, caller, deadline, outcomes)
         if not visible:
             return outcomes
-        histories = history.read_many([child.id for child in visible], deadline)
-        if all(child.id in histories.unfinished for child in visible):
-            return outcomes  # nothing to score: the visible children are answered 503, retryable
+        # The children were read: from here on, a failed read is a partial failure (DESIGN 3.1), never a 500. The
+        # children it leaves unscored are answered 503, retryable; the others keep their answers.
         try:
+            histories = history.read_many([child.id for child in visible], deadline)
+            if all(child.id in histories.unfinished for child in visible):
+                return outcomes  # nothing to score
             catalog = prepare_catalog(activities.visible_catalog(caller.org_id, deadline), options)
         except StoreUnavailable:
             logger.warning("Catalog unavailable; the visible children are answered 503", extra={"org": caller.org_id})
+            return outcomes
+        except Exception:
+            logger.exception(
+                "Histories or catalog unreadable; the visible children are answered 503", extra={"org": caller.org_id}
+            )
             return outcomes
         generated_at = utc_now()
         for child in visible:
