@@ -284,6 +284,8 @@ def test_a_throttled_membership_read_is_a_503_problem_not_a_500(
     assert response["statusCode"] == 503
     assert response["headers"]["content-type"] == "application/problem+json"
     assert "retry" in response_json(response)["detail"]
+    # And it says when: after the store's backoff cap, in whole seconds (at least one)
+    assert response["headers"]["retry-after"] == "1"
 
 
 # --- slow and hung store near the Lambda deadline ---------------------------------------------------------------

@@ -13,8 +13,9 @@ import pytest
 from fastapi import FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from early_learning.domain import NotFound, UnsupportedResourceType
+from early_learning.domain import NotFound, StoreUnavailable, UnsupportedResourceType
 from early_learning.observability import logger
+from early_learning.settings import get_settings
 from early_learning.web import create_app
 from early_learning.web.problems import PROBLEM_MEDIA_TYPE
 
@@ -48,6 +49,10 @@ def build_app() -> FastAPI:
     @app.get("/missing")
     async def missing() -> None:
         raise NotFound("Activity with id 1 not found")
+
+    @app.get("/unavailable")
+    async def unavailable() -> None:
+        raise StoreUnavailable("The data could not be read in time; retry the request")
 
     @app.get("/boom")
     async def boom() -> None:
@@ -188,3 +193,25 @@ def test_an_unexpected_exception_is_a_500_problem_with_the_correlation_id_and_no
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
     assert "RuntimeError" not in response.text
+
+
+@pytest.mark.parametrize(("cap_s", "expected"), [("1.0", "1"), ("2.5", "3"), ("0.2", "1")])
+def test_a_503_says_when_to_retry_in_whole_seconds_after_the_backoff_cap(
+    client: Client, monkeypatch: pytest.MonkeyPatch, cap_s: str, expected: str
+) -> None:
+    monkeypatch.setenv("RETRY_MAX_DELAY_S", cap_s)
+    get_settings.cache_clear()
+    try:
+        response = client.get("/unavailable")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    problem(response, 503)
+    assert response.headers["retry-after"] == expected
+
+
+def test_other_problems_carry_no_retry_after(client: Client) -> None:
+    for path, status in [("/missing", 404), ("/domain", 400), ("/boom", 500)]:
+        response = client.get(path)
+        assert response.status_code == status
+        assert "retry-after" not in response.headers

@@ -28,13 +28,15 @@ API_VERSION = "1.0.0"
 ERROR_MODELS = (Problem, GatewayError)
 
 
-def _error_response(description: str, *, problem: bool = True, gateway: bool = False) -> dict[str, Any]:
+def _error_response(
+    description: str, *, problem: bool = True, gateway: bool = False, headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if problem:
         content[problems.PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
     if gateway:
         content["application/json"] = {"schema": {"$ref": "#/components/schemas/GatewayError"}}
-    return {"description": description, "content": content}
+    return {"description": description, "content": content, **({"headers": headers} if headers else {})}
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -49,7 +51,14 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         gateway=True,
     ),
     503: _error_response(
-        "The data could not be read in time: retry (or API Gateway's integration timeout)", gateway=True
+        "The data could not be read in time: retry (or API Gateway's integration timeout)",
+        gateway=True,
+        headers={
+            "Retry-After": {
+                "description": "Seconds to wait before retrying (on the functions' problems)",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
     ),
 }
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -69,7 +70,16 @@ async def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem_response(exc.status, exc.detail, title=exc.title)
+    response = problem_response(exc.status, exc.detail, title=exc.title)
+    if exc.status == 503:
+        # Nothing could be read in time (throttling, a slow store): worth retrying after the store's own backoff cap.
+        response.headers["Retry-After"] = str(retry_after_s())
+    return response
+
+
+def retry_after_s() -> int:
+    """Seconds a client should wait before retrying a 503: the cap of the store's backoff, at least 1."""
+    return max(1, math.ceil(get_settings().retry_max_delay_s))
 
 
 async def _http_problem(_: Request, exc: Exception) -> JSONResponse:
