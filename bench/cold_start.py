@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import PYTHONPATH, ROOT, free_port, log, median, ratio, table, write_json
+from bench.common import PYTHONPATH, ROOT, log, median, ratio, report, table
+from local.background import free_port
 
 TARGET_RATIO = 0.75
 CHILD = ROOT / "bench" / "cold_child.py"
@@ -165,8 +166,9 @@ def _instructions(subject: Subject, env: dict[str, str], workdir: Path) -> int:
     collected = re.search(r"Collected : (\d+)", stderr)
     if done.returncode != 0 or collected is None or not out.exists():
         raise RuntimeError(f"{subject.name}: the cold start under callgrind failed:\n{stderr[-3000:]}")
-    if json.loads(out.read_text())["status"][0] != 200:
-        raise RuntimeError(f"{subject.name}: answered {json.loads(out.read_text())['status']} under callgrind")
+    status = json.loads(out.read_text())["status"]
+    if status[0] != 200:
+        raise RuntimeError(f"{subject.name}: answered {status} under callgrind")
     return int(collected.group(1))
 
 
@@ -257,7 +259,7 @@ def summarize(
             figures[subject.name]["instructions"] = counts[subject.name]
     # Each subject is compared with the naive baseline answering the same event (the same reads, the same work).
     baselines = {f["event"]: f for f in figures.values() if f["role"] == "baseline"}
-    for name, fig in figures.items():
+    for fig in figures.values():
         baseline = baselines[fig["event"]]
         fig["ratio_to_baseline"] = round(ratio(fig["cold_ms"], baseline["cold_ms"]), 3)
         fig["cpu_ratio_to_baseline"] = round(ratio(fig["cold_cpu_ms"], baseline["cold_cpu_ms"]), 3)
@@ -275,7 +277,6 @@ def summarize(
             fig["meets_target_cpu"] = fig["cpu_ratio_to_baseline"] <= TARGET_RATIO
             if counts:
                 fig["meets_target_instructions"] = fig["instructions_ratio_to_baseline"] <= TARGET_RATIO
-        figures[name] = fig
     return {
         "runs": runs,
         "instructions_counted": bool(counts),
@@ -336,10 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     result = measure(args.runs, args.before, args.instructions)
-    print(render(result), flush=True)
-    if args.json:
-        write_json(args.json, result)
-    return 0
+    return report(render(result), result, args.json)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmark modules: paths, statistics, tables, free ports, a fake Lambda context and the
+"""Helpers shared by the benchmark modules: paths, statistics, tables, reports, a fake Lambda context and the
 environment of an in-process moto run."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import statistics
 import sys
 import uuid
@@ -18,13 +17,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHONPATH = os.pathsep.join([str(ROOT / "layers" / "shared"), str(ROOT)])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 # --- statistics ------------------------------------------------------------------------------------------------
@@ -94,6 +86,14 @@ def write_json(path: Path, data: Any) -> None:
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(data, indent=2) + "\n")
     partial.replace(path)
+
+
+def report(rendered: str, result: Any, json_path: Path | None) -> int:
+    """The end of a measurement's ``main``: its tables on stdout, its figures to ``json_path`` when given."""
+    print(rendered, flush=True)
+    if json_path:
+        write_json(json_path, result)
+    return 0
 
 
 def log(message: str) -> None:

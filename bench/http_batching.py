@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bench.common import PYTHONPATH, ROOT, log, median, ratio, table, write_json
+from bench.common import PYTHONPATH, ROOT, log, median, ratio, report, table
 
 T = TypeVar("T")
 
@@ -392,10 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     result = measure(args.repeats)
-    print(render(result), flush=True)
-    if args.json:
-        write_json(args.json, result)
-    return 0
+    return report(render(result), result, args.json)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import table, use_moto_environment, write_json
+from bench.common import report, table, use_moto_environment
 from local.in_process import current_event_loop
 
 
@@ -153,10 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     result = measure()
-    print(render(result), flush=True)
-    if args.json:
-        write_json(args.json, result)
-    return 0
+    return report(render(result), result, args.json)
 
 
 if __name__ == "__main__":

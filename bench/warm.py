@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.common import log, ratio, summary_ms, table, use_moto_environment, write_json
+from bench.common import log, ratio, report, summary_ms, table, use_moto_environment
 from local.in_process import current_event_loop
 
 TARGET_SCALE_RATIO = 10.0
@@ -189,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     result = measure(args.samples, args.scale_samples, args.cold_samples)
-    print(render(result), flush=True)
-    if args.json:
-        write_json(args.json, result)
-    return 0
+    return report(render(result), result, args.json)
 
 
 if __name__ == "__main__":
