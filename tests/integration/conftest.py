@@ -1,5 +1,5 @@
-"""Fixtures of the integration tests beyond tests/conftest.py: an event loop for Mangum, settings overrides and
-BatchGetItem fault injection."""
+"""Fixtures of the integration tests beyond tests/conftest.py: an event loop for Mangum, the core data with a cold
+catalog cache, settings overrides and BatchGetItem fault injection."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def _current_event_loop() -> Iterator[None]:
     """
     with current_event_loop():
         yield
+
+
+@pytest.fixture
+def data(seeded: Any) -> Iterator[Any]:
+    """The core activities, memberships, children and histories; each test starts with a cold catalog cache."""
+    from early_learning.store import activities
+    from local import demo_children
+
+    demo_children.seed_core()
+    activities.clear_catalog_cache()
+    yield seeded
+    activities.clear_catalog_cache()
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ Malformed ids inside a valid batch are not request errors: they are item-level 4
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from early_learning.store import activities
 from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
@@ -165,15 +163,6 @@ CASES: dict[str, Case] = {
     ),
     "child recs weather unknown": Case(CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"weather": "x" * 5000}),
 }
-
-
-@pytest.fixture
-def data(seeded: Any) -> Iterator[Any]:
-    """The core activities, memberships and children (each test starts with a cold catalog cache)."""
-    dc.seed_core()
-    activities.clear_catalog_cache()
-    yield seeded
-    activities.clear_catalog_cache()
 
 
 def test_there_are_at_least_30_named_bad_inputs() -> None:

@@ -118,15 +118,6 @@ def assert_envelope(answer: Answer, statuses: list[int]) -> None:
 
 
 @pytest.fixture
-def data(seeded: Any) -> Iterator[Any]:
-    """The core activities, memberships, children and histories; a cold catalog cache."""
-    dc.seed_core()
-    activities.clear_catalog_cache()
-    yield seeded
-    activities.clear_catalog_cache()
-
-
-@pytest.fixture
 def faults(aws: Any) -> Iterator[StoreFaults]:
     """Faults injected into every table's client for the test; settings and clients restored afterwards."""
     with pytest.MonkeyPatch.context() as env:
