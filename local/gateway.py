@@ -1,15 +1,17 @@
 """The local HTTP API: what API Gateway (HTTP API) does in front of the functions, for every route in template.yaml.
 
-Per request, in API Gateway's order: CORS preflight; route match (404); 10 MB body limit (413); the route's
-throttling (429); the JWT authorizer (401); then an HTTP API v2 event with the verified claims as strings, the
-function's handler invoked in-process with a Lambda context, and its proxy response mapped back to HTTP. Errors of
-the gateway itself are API Gateway's JSON bodies (``{"message": "Unauthorized"}``), not problem details.
+Per request, in API Gateway's order: CORS preflight; route match on the path decoded once (404); 10 MB body limit
+(413); the route's throttling (429); the JWT authorizer (401, its reason one of a fixed set of texts that never echo
+the token); then an HTTP API v2 event with the verified claims as strings and the path decoded once, the function's
+handler invoked in-process with a Lambda context, and its proxy response mapped back to HTTP. Errors of the gateway
+itself are API Gateway's JSON bodies (``{"message": "Unauthorized"}``), not problem details.
 Also serves ``/openapi.json`` and ``/docs`` (Swagger UI) for every function's routes.
 """
 
 from __future__ import annotations
 
 import base64
+import enum
 import json
 import logging
 import re
@@ -114,8 +116,60 @@ class TokenBucket:
 # --- JWT authorizer ------------------------------------------------------------------------------------------
 
 
+class TokenProblem(enum.Enum):
+    """Why a token is refused: the fixed texts of the ``WWW-Authenticate`` challenge and of the gateway's log. Never
+    anything taken from the request (the token's header, ``kid`` or claims): those could carry bytes that are not
+    Latin-1 (a 500), CR/LF or NUL (a dropped connection, a forged header or log line) or someone's personal data."""
+
+    NO_TOKEN = "no token"
+    NOT_EMULATED = "the authorizer is not emulated locally"
+    MALFORMED = "the token is malformed"
+    UNSUPPORTED_ALGORITHM = "the signing method is not RS256"
+    UNKNOWN_KEY = "the signing key is not in the user pool's key set"
+    KEYS_UNAVAILABLE = "the user pool's key set could not be fetched"
+    BAD_SIGNATURE = "the token's signature is invalid"
+    EXPIRED = "the token has expired"
+    NOT_YET_VALID = "the token is not yet valid"
+    WRONG_ISSUER = "the token has an invalid issuer"
+    WRONG_AUDIENCE = "the token has an invalid audience"
+    MISSING_CLAIM = "the token lacks a required claim"
+    INVALID_CLAIM = "the token has an invalid claim"
+    INVALID = "the token is invalid"
+
+
 class InvalidToken(Exception):
-    """The token is missing or fails a check; the message says which (logged, and in WWW-Authenticate)."""
+    """The token is missing or fails a check; ``problem`` says which, in a fixed text."""
+
+    def __init__(self, problem: TokenProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+# PyJWT's exceptions, most specific first (InvalidSignatureError is a DecodeError, PyJWKClientConnectionError a
+# PyJWKClientError): mapped by type, because their messages may quote the token (the ``kid`` among others).
+_PYJWT_PROBLEMS: tuple[tuple[type[Exception], TokenProblem], ...] = (
+    (jwt.ExpiredSignatureError, TokenProblem.EXPIRED),
+    (jwt.ImmatureSignatureError, TokenProblem.NOT_YET_VALID),  # nbf, or iat in the future
+    (jwt.InvalidIssuerError, TokenProblem.WRONG_ISSUER),
+    (jwt.InvalidAudienceError, TokenProblem.WRONG_AUDIENCE),
+    (jwt.MissingRequiredClaimError, TokenProblem.MISSING_CLAIM),
+    (jwt.InvalidIssuedAtError, TokenProblem.INVALID_CLAIM),
+    (jwt.exceptions.InvalidSubjectError, TokenProblem.INVALID_CLAIM),
+    (jwt.exceptions.InvalidJTIError, TokenProblem.INVALID_CLAIM),
+    (jwt.InvalidSignatureError, TokenProblem.BAD_SIGNATURE),
+    (jwt.InvalidAlgorithmError, TokenProblem.UNSUPPORTED_ALGORITHM),
+    (jwt.DecodeError, TokenProblem.MALFORMED),
+    (jwt.exceptions.PyJWKClientConnectionError, TokenProblem.KEYS_UNAVAILABLE),
+    (jwt.PyJWKClientError, TokenProblem.UNKNOWN_KEY),
+)
+
+
+def token_problem(exc: Exception) -> TokenProblem:
+    """The fixed reason for an exception raised while checking a token."""
+    for kind, problem in _PYJWT_PROBLEMS:
+        if isinstance(exc, kind):
+            return problem
+    return TokenProblem.INVALID
 
 
 class JwtVerifier:
@@ -132,9 +186,10 @@ class JwtVerifier:
         self._jwks.get_jwk_set()
 
     def verify(self, token: str) -> dict[str, Any]:
+        """The token's claims, or InvalidToken with a fixed reason: whatever the token holds, never another error."""
         try:
             if jwt.get_unverified_header(token).get("alg") != "RS256":
-                raise InvalidToken("signing method is not RS256")
+                raise InvalidToken(TokenProblem.UNSUPPORTED_ALGORITHM)
             key = self._jwks.get_signing_key_from_jwt(token)
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -144,14 +199,18 @@ class JwtVerifier:
                 leeway=self.leeway_s,
                 options={"require": ["exp", "iat", "iss", "sub"], "verify_aud": False},
             )
-        except jwt.ExpiredSignatureError:
-            raise InvalidToken("the token has expired") from None
-        except (jwt.PyJWTError, jwt.PyJWKClientError) as exc:
-            raise InvalidToken(str(exc) or type(exc).__name__) from None
+        except InvalidToken:
+            raise
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(token_problem(exc)) from None
+        except Exception as exc:
+            # A token no check foresaw must still be a 401, not a 500; the type only (a message may quote the token).
+            log.warning("token check failed with %s", type(exc).__name__)
+            raise InvalidToken(TokenProblem.INVALID) from None
         audience = claims.get("aud", claims.get("client_id"))
         audiences = audience if isinstance(audience, list) else [audience]
         if not any(a in self.authorizer.audiences for a in audiences):
-            raise InvalidToken("the token has an invalid audience")
+            raise InvalidToken(TokenProblem.WRONG_AUDIENCE)
         return claims
 
 
@@ -164,6 +223,13 @@ def claim_string(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"))
     return str(value)
+
+
+def challenge(problem: TokenProblem, token: str | None) -> str:
+    """API Gateway's ``WWW-Authenticate``: the bare scheme without a token, else the error with its fixed text."""
+    if token is None:
+        return "Bearer"
+    return f'Bearer scope="" error="invalid_token" error_description="{problem.value}"'
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -183,6 +249,14 @@ def request_id() -> str:
     return base64.b64encode(secrets.token_bytes(10)).decode()
 
 
+def decoded_path(request: Request) -> str:
+    """The path percent-decoded once: what HTTP API routes on, fills ``pathParameters`` from, and passes to the
+    function as both ``rawPath`` and ``requestContext.http.path`` (neither is the path as sent: ``/a%2525`` arrives as
+    ``/a%25``, ``/a%2Fb`` as ``/a/b``). The ASGI server has decoded it once into ``scope["path"]``. Not
+    ``request.url.path``: Starlette encodes a decoded ``?`` or ``#`` in it again."""
+    return str(request.scope["path"])
+
+
 def build_event(
     request: Request,
     body: bytes,
@@ -191,7 +265,8 @@ def build_event(
     claims: Mapping[str, Any] | None,
     request_id: str,
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event, shaped like the ones in events/."""
+    """An API Gateway HTTP API (payload 2.0) event, shaped like the ones in events/. The path in it, like
+    ``path_parameters``, is decoded once (``decoded_path``): whoever reads it must not decode it again."""
     now = time.time()
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -213,7 +288,7 @@ def build_event(
     for key, value in parse_qsl(raw_query, keep_blank_values=True):
         query[key] = f"{query[key]},{value}" if key in query else value
     host = headers.get("host", "localhost")
-    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    path = decoded_path(request)
     context: dict[str, Any] = {
         "accountId": lambda_runtime.ACCOUNT_ID,
         "apiId": "local",
@@ -221,7 +296,7 @@ def build_event(
         "domainPrefix": host.split(".", 1)[0],
         "http": {
             "method": request.method,
-            "path": request.url.path,
+            "path": path,
             "protocol": f"HTTP/{request.scope.get('http_version', '1.1')}",
             "sourceIp": client_ip,
             "userAgent": headers.get("user-agent", ""),
@@ -238,7 +313,7 @@ def build_event(
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.key,
-        "rawPath": raw_path.decode("latin-1") if isinstance(raw_path, bytes) else str(raw_path),
+        "rawPath": path,
         "rawQueryString": raw_query,
         "headers": headers,
         "requestContext": context,
@@ -330,15 +405,13 @@ class Gateway:
         except ClientDisconnect:
             return
         response.headers["apigw-requestid"] = rid
-        origin = request.headers.get("origin")
-        if self.config.cors.allows(origin) and "access-control-allow-origin" not in response.headers:
-            assert origin is not None
-            response.headers.update(self.config.cors.response_headers(origin))
+        if not self._is_preflight(request):  # a preflight's answer carries its own CORS headers
+            self.config.cors.apply(response.headers, request.headers.get("origin"))
         await response(scope, receive, send)
 
     async def handle(self, request: Request, rid: str) -> Response:
-        method, path = request.method, request.url.path
-        matched = self.routes.match(method, path)
+        method = request.method
+        matched = self.routes.match(method, decoded_path(request))
         if matched is None:
             return self._local_page(request) or self._preflight(request) or gateway_error(404, "Not Found")
         route, path_parameters = matched
@@ -356,14 +429,14 @@ class Gateway:
             token = bearer_token(request.headers.get(verifier.authorizer.header if verifier else "authorization"))
             try:
                 if verifier is None:
-                    raise InvalidToken(f"authorizer {authorizer} is not emulated locally")
+                    raise InvalidToken(TokenProblem.NOT_EMULATED)
                 if token is None:
-                    raise InvalidToken("no token")
+                    raise InvalidToken(TokenProblem.NO_TOKEN)
                 claims = await anyio.to_thread.run_sync(verifier.verify, token)
             except InvalidToken as exc:
-                log.info("401 %s %s: %s", method, path, exc)
-                challenge = f'Bearer scope="" error="invalid_token" error_description="{exc}"' if token else "Bearer"
-                return gateway_error(401, "Unauthorized", {"www-authenticate": challenge})
+                # The route key (the template's), not the request's path: nothing the caller sent reaches the log.
+                log.info("401 %s: %s", route.key, exc.problem.value)
+                return gateway_error(401, "Unauthorized", {"www-authenticate": challenge(exc.problem, token)})
         try:
             body = await self._read_body(request)
         except BodyTooLarge:
@@ -409,11 +482,18 @@ class Gateway:
             self._buckets[route_key] = TokenBucket(throttle.rate_per_s, throttle.burst)
         return self._buckets[route_key]
 
+    def _is_preflight(self, request: Request) -> bool:
+        return (
+            self.config.cors.enabled
+            and request.method == "OPTIONS"
+            and bool(request.headers.get("origin"))
+            and "access-control-request-method" in request.headers
+        )
+
     def _preflight(self, request: Request) -> Response | None:
         """API Gateway answers CORS preflight requests itself, for every path, without the authorizer."""
         origin = request.headers.get("origin")
-        is_preflight = request.method == "OPTIONS" and origin and "access-control-request-method" in request.headers
-        if not is_preflight or not self.config.cors.enabled:
+        if not self._is_preflight(request):
             return None
         assert origin is not None
         headers = self.config.cors.preflight_headers(origin) if self.config.cors.allows(origin) else {}

@@ -4,7 +4,9 @@ Runs the function's handler once, in this process, with the event file and a Lam
 of the running local stack (`make run`), and prints the response with its body decoded. The function's logs and
 metrics go to stderr, the response to stdout.
 
-The event is used as it is: its claims are trusted, as the function trusts API Gateway's (the events in events/
+The event is used as it is, except that ``requestContext.timeEpoch`` becomes the current time, as API Gateway stamps
+a request it receives (the functions count its 30 s integration timeout from it; the fixed time of an event file
+would have run out long ago). Its claims are trusted, as the function trusts API Gateway's (the events in events/
 carry the fixed demo subs of local/demo.py, whose memberships the stack seeds).
 """
 
@@ -16,6 +18,7 @@ import contextlib
 import gzip
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     lambda_runtime.prepare_process(stack["aws_endpoint_url"], stack["region"])
+    if isinstance(event.get("requestContext"), dict):
+        event["requestContext"]["timeEpoch"] = int(time.time() * 1000)
     # The handler module creates its loggers on import: import and run it with stdout on stderr.
     with contextlib.redirect_stdout(sys.stderr):
         response = lambda_runtime.invoke(spec, event, stack["region"])

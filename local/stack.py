@@ -111,6 +111,12 @@ def stop_emulator(process: subprocess.Popen[bytes]) -> None:
 # --- Cognito: the template's user pool and app client, the demo users ------------------------------------------
 
 
+LOCAL_AUTH_FLOW = "ALLOW_USER_PASSWORD_AUTH"
+"""The one auth flow the local stack adds to the template's app client (see ``create_user_pool``)."""
+# What Cognito enables on a client created without ExplicitAuthFlows.
+_COGNITO_DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH")
+
+
 @dataclass(frozen=True)
 class UserPool:
     pool_id: str
@@ -142,9 +148,13 @@ def create_user_pool(cognito: Any, names: dict[str, str]) -> UserPool:
     for logical_id, res in cfn.resources("AWS::Cognito::UserPoolClient").items():
         props = resolve(res.get("Properties", {}), created)
         props.setdefault("ClientName", logical_id)
-        flows = props.get("ExplicitAuthFlows")
-        if flows is not None and "ALLOW_USER_PASSWORD_AUTH" not in flows:
-            props["ExplicitAuthFlows"] = [*flows, "ALLOW_USER_PASSWORD_AUTH"]  # how `make token` signs in
+        # The template's client keeps SRP for real apps (the password never leaves the device). The local stack
+        # alone enables password auth, on its own client, so that `make token` and the tests sign in with
+        # InitiateAuth (USER_PASSWORD_AUTH, local.token) instead of implementing SRP. Nothing else is changed.
+        flows = list(props.get("ExplicitAuthFlows") or _COGNITO_DEFAULT_AUTH_FLOWS)
+        if LOCAL_AUTH_FLOW not in flows:
+            flows.append(LOCAL_AUTH_FLOW)
+        props["ExplicitAuthFlows"] = flows
         client = cognito.create_user_pool_client(**_api_parameters(cognito, "CreateUserPoolClient", props))
         created[logical_id] = client["UserPoolClient"]["ClientId"]
         clients.append(created[logical_id])

@@ -2,7 +2,7 @@
 takes one (Cognito InitiateAuth with USER_PASSWORD_AUTH against the emulator).
 
     python -m local.token teacher@sunrise.example          # prints the access token
-    python -m local.token admin@maple.example --id-token   # the id token instead (API Gateway accepts both)
+    python -m local.token admin@maple.example --id-token   # the ID token: it passes the gateway, the functions say 401
 """
 
 from __future__ import annotations

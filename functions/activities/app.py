@@ -14,6 +14,7 @@ from early_learning.api_models import Page
 from early_learning.domain import Activity
 from early_learning.services.activities import get_activity, list_activities
 from early_learning.web import (
+    MANGUM_HANDLERS,
     NOT_FOUND_RESPONSE,
     PROBLEM_RESPONSES,
     CurrentCaller,
@@ -53,6 +54,6 @@ async def list_activities_route(
     return list_activities(caller, limit, cursor)
 
 
-handler = observed(Mangum(app, lifespan="off"))
+handler = observed(Mangum(app, lifespan="off", custom_handlers=MANGUM_HANDLERS))
 gc.freeze()
 gc.enable()

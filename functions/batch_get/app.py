@@ -10,11 +10,15 @@ gc.disable()
 
 from mangum import Mangum
 
-from early_learning.api_models import BatchGetRequest, BatchGetResponse
+from early_learning.api_models import MAX_SYNC_BODY_BYTES, BatchGetRequest, BatchGetResponse
 from early_learning.services.batch_get import batch_get
-from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, RequestDeadline, create_app, observed
+from early_learning.web import MANGUM_HANDLERS, PROBLEM_RESPONSES, CurrentCaller, RequestDeadline, create_app, observed
 
-app = create_app("Batch GET", "Fetch up to 100 resources by id in one call, with per-item results.")
+app = create_app(
+    "Batch GET",
+    "Fetch up to 100 resources by id in one call, with per-item results.",
+    max_body_bytes=MAX_SYNC_BODY_BYTES,
+)
 
 
 @app.post(
@@ -28,6 +32,6 @@ async def batch_get_route(body: BatchGetRequest, caller: CurrentCaller, deadline
     return batch_get(body, caller, deadline)
 
 
-handler = observed(Mangum(app, lifespan="off"))
+handler = observed(Mangum(app, lifespan="off", custom_handlers=MANGUM_HANDLERS))
 gc.freeze()
 gc.enable()

@@ -10,12 +10,22 @@ gc.disable()
 
 from mangum import Mangum
 
-from early_learning.api_models import BatchRecommendationsRequest, BatchRecommendationsResponse
+from early_learning.api_models import MAX_SYNC_BODY_BYTES, BatchRecommendationsRequest, BatchRecommendationsResponse
 from early_learning.services.recommendations import batch_recommendations
-from early_learning.web import PROBLEM_RESPONSES, CurrentCaller, RequestDate, RequestDeadline, create_app, observed
+from early_learning.web import (
+    MANGUM_HANDLERS,
+    PROBLEM_RESPONSES,
+    CurrentCaller,
+    RequestDate,
+    RequestDeadline,
+    create_app,
+    observed,
+)
 
 app = create_app(
-    "Batch recommendations", "Personalized, explained activity recommendations for up to 50 children in one call."
+    "Batch recommendations",
+    "Personalized, explained activity recommendations for up to 50 children in one call.",
+    max_body_bytes=MAX_SYNC_BODY_BYTES,
 )
 
 
@@ -34,6 +44,6 @@ async def batch_recommendations_route(
     return batch_recommendations(body, caller, deadline, today)
 
 
-handler = observed(Mangum(app, lifespan="off"))
+handler = observed(Mangum(app, lifespan="off", custom_handlers=MANGUM_HANDLERS))
 gc.freeze()
 gc.enable()

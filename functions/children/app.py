@@ -15,6 +15,7 @@ from early_learning.domain import Child
 from early_learning.services.children import list_children
 from early_learning.services.recommendations import child_recommendations
 from early_learning.web import (
+    MANGUM_HANDLERS,
     NOT_FOUND_RESPONSE,
     PROBLEM_RESPONSES,
     CurrentCaller,
@@ -66,6 +67,6 @@ async def child_recommendations_route(
     return child_recommendations(child_id, caller, options, today, deadline)
 
 
-handler = observed(Mangum(app, lifespan="off"))
+handler = observed(Mangum(app, lifespan="off", custom_handlers=MANGUM_HANDLERS))
 gc.freeze()
 gc.enable()

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from local import demo
+from local.gateway import TokenProblem, challenge
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -51,12 +52,22 @@ def test_an_access_token_from_initiate_auth_is_accepted(api: httpx.Client, stack
     assert response.json()["id"] == demo.PUBLIC_BLOCKS
 
 
-def test_an_id_token_is_accepted_too(api: httpx.Client, stack: Stack) -> None:
-    # Given an id token (its audience is in `aud`, not `client_id`)
-    token = stack.token(TEACHER, id_token=True)
-    assert claims_of(token)["aud"] == stack.info["user_pool_client_id"]
-    # Then API Gateway's JWT authorizer accepts it as well
-    assert get(api, token).status_code == 200
+def test_an_id_token_passes_the_gateway_but_the_function_refuses_it(api: httpx.Client, stack: Stack) -> None:
+    # Given an ID token of a demo user (API Gateway's JWT authorizer accepts it: its audience is in `aud`)
+    id_token = stack.token(TEACHER, id_token=True)
+    assert claims_of(id_token)["token_use"] == "id"
+    assert claims_of(id_token)["aud"] == stack.info["user_pool_client_id"]
+    # When it calls the API
+    response = get(api, id_token)
+    # Then the function (not the gateway) answers 401 problem details: it accepts access tokens only (DESIGN 4)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 401
+    # And the same user's access token is accepted
+    access_token = stack.token(TEACHER)
+    assert claims_of(access_token)["token_use"] == "access"
+    assert claims_of(access_token)["sub"] == claims_of(id_token)["sub"]
+    assert get(api, access_token).status_code == 200
 
 
 def test_the_token_may_come_without_the_bearer_prefix(api: httpx.Client, stack: Stack) -> None:
@@ -101,30 +112,45 @@ def test_an_expired_token_is_401(api: httpx.Client, stack: Stack) -> None:
     claims = claims_of(stack.token(TEACHER)) | {"iat": now - 3660, "auth_time": now - 3660, "exp": now - 60}
     response = get(api, forge(claims))
     assert response.status_code == 401
-    assert "expired" in response.headers["www-authenticate"]
+    assert response.headers["www-authenticate"] == challenge(TokenProblem.EXPIRED, "t")
 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"}, "issuer"),
-        ({"client_id": "another-app-client"}, "audience"),
-        ({"nbf": int(time.time()) + 3600}, "not yet valid"),
-        ({"iat": int(time.time()) + 3600}, "issued in the future"),
+        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"}, TokenProblem.WRONG_ISSUER),
+        ({"client_id": "another-app-client"}, TokenProblem.WRONG_AUDIENCE),
+        ({"nbf": int(time.time()) + 3600}, TokenProblem.NOT_YET_VALID),
+        ({"iat": int(time.time()) + 3600}, TokenProblem.NOT_YET_VALID),
+        ({"exp": "tomorrow"}, TokenProblem.MALFORMED),
+        ({"iat": "today"}, TokenProblem.INVALID_CLAIM),
+        ({"sub": None}, TokenProblem.MISSING_CLAIM),
     ],
-    ids=["issuer", "client_id", "nbf", "iat"],
+    ids=["issuer", "client_id", "nbf", "iat", "exp not a number", "iat not a number", "no sub"],
 )
-def test_a_token_for_another_pool_app_or_time_is_401(
-    api: httpx.Client, stack: Stack, change: dict[str, Any], reason: str
+def test_a_token_for_another_pool_app_or_time_is_401_with_its_fixed_reason(
+    api: httpx.Client, stack: Stack, change: dict[str, Any], reason: TokenProblem
 ) -> None:
-    response = get(api, forge(claims_of(stack.token(TEACHER)) | change))
-    assert response.status_code == 401, reason
+    claims = {key: value for key, value in (claims_of(stack.token(TEACHER)) | change).items() if value is not None}
+    response = get(api, forge(claims))
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+    assert response.headers["www-authenticate"] == challenge(reason, "t")
+
+
+def test_a_token_signed_with_a_key_of_another_kind_is_401(api: httpx.Client, stack: Stack) -> None:
+    # HS256 (a shared secret) where the pool signs with RS256
+    token = jwt.encode(claims_of(stack.token(TEACHER)), "a-secret-of-at-least-32-bytes!!!", algorithm="HS256")
+    response = get(api, token)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == challenge(TokenProblem.UNSUPPORTED_ALGORITHM, "t")
 
 
 def test_a_token_signed_with_another_key_is_401(api: httpx.Client, stack: Stack) -> None:
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     response = get(api, forge(claims_of(stack.token(TEACHER)), key=other_key))
     assert response.status_code == 401
+    assert response.headers["www-authenticate"] == challenge(TokenProblem.BAD_SIGNATURE, "t")
 
 
 def test_an_unsigned_token_is_401(api: httpx.Client, stack: Stack) -> None:

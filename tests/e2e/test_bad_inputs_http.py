@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,12 +17,13 @@ import httpx
 import pytest
 
 from local import demo
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, unthrottled
 
 pytestmark = pytest.mark.e2e
 
 BATCH = "/api/v1/batch/get"
 TEN_MB = 10 * 1024 * 1024
+ONE_MB = 1024 * 1024  # the synchronous batch routes' own limit (DESIGN 3.6): a 413 problem from the function
 VALID = json.dumps({"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS]}).encode()
 
 
@@ -53,7 +53,10 @@ CASES: dict[str, Case] = {
     "10 MB and 1 byte": Case(413, json_of_size(TEN_MB + 1), by_gateway=True),
     "12 MB chunked, no content-length": Case(413, json_of_size(12 * 1024 * 1024), chunked=True, by_gateway=True),
     "11 MB as text/plain": Case(413, json_of_size(11 * 1024 * 1024), {"content-type": "text/plain"}, by_gateway=True),
-    "exactly 10 MB of json": Case(422, json_of_size(TEN_MB)),
+    "exactly 10 MB of json": Case(413, json_of_size(TEN_MB)),
+    "1 MB and 1 byte of json": Case(413, json_of_size(ONE_MB + 1)),
+    "1 MB and 1 byte chunked": Case(413, json_of_size(ONE_MB + 1), chunked=True),
+    "exactly 1 MB of json": Case(422, json_of_size(ONE_MB)),
     "json sent as text/plain": Case(400, VALID, {"content-type": "text/plain"}),
     "json without content-type": Case(400, VALID, {}),
     "json sent as a form": Case(400, VALID, {"content-type": "application/x-www-form-urlencoded"}),
@@ -71,7 +74,7 @@ CASES: dict[str, Case] = {
     "nul bytes": Case(400, b"\x00" * 1024),
     "nested 50k deep": Case(400, b"[" * 50_000 + b"]" * 50_000),
     "number beyond float": Case(422, b'{"resource_type": "activities", "ids": [1e400]}'),
-    "json array of 1 MB": Case(422, json.dumps(list(range(150_000))).encode()),
+    "json array of 0.9 MB": Case(422, json.dumps(list(range(140_000))).encode()),
 }
 
 
@@ -80,15 +83,11 @@ def test_a_bad_body_through_the_gateway_is_a_clear_4xx(api: httpx.Client, stack:
     # Given a request whose body is broken in this way, with a valid token
     case = CASES[name]
     headers = {**stack.headers("teacher@sunrise.example"), **case.headers}
-    content = chunks(case.body) if case.chunked else case.body
     # When it is posted to the batch route (again after a pause if other tests used the route's burst: the gateway
     # throttles before the function sees the body)
-    response = api.post(BATCH, content=content, headers=headers)
-    for _ in range(20):
-        if response.status_code != 429:
-            break
-        time.sleep(0.25)
-        response = api.post(BATCH, content=chunks(case.body) if case.chunked else case.body, headers=headers)
+    response = unthrottled(
+        lambda: api.post(BATCH, content=chunks(case.body) if case.chunked else case.body, headers=headers)
+    )
     # Then it is a 4xx: the gateway's own 413, or problem details from the function
     assert response.status_code == case.status, response.text[:500]
     if case.by_gateway:

@@ -7,6 +7,7 @@ import base64
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from starlette.requests import Request
@@ -21,10 +22,11 @@ ROUTE = cfn.Route("POST", "/api/v1/batch/get", "BatchGetFunction")
 
 
 def request(*, headers: dict[str, str] | None = None, query: bytes = b"", path: str = "/api/v1/batch/get") -> Request:
+    """A scope as uvicorn makes it: ``path`` is the request target's path decoded once, ``raw_path`` as sent."""
     scope: dict[str, Any] = {
         "type": "http",
         "method": "POST",
-        "path": path,
+        "path": unquote(path),
         "raw_path": path.encode(),
         "query_string": query,
         "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
@@ -53,6 +55,7 @@ def test_the_event_has_the_shape_of_the_recorded_events() -> None:
     assert set(recorded["requestContext"]) == set(event["requestContext"])
     assert set(recorded["requestContext"]["http"]) == set(event["requestContext"]["http"])
     assert event["routeKey"] == recorded["routeKey"]
+    assert event["rawPath"] == event["requestContext"]["http"]["path"] == recorded["rawPath"]
     assert event["requestContext"]["requestId"] == "rid-1"
     assert event["isBase64Encoded"] is False
     assert json.loads(event["body"]) == {"resource_type": "activities", "ids": []}
@@ -68,6 +71,13 @@ def test_claims_reach_the_function_as_strings_like_http_api_passes_them() -> Non
         "email_verified": "true",
     }
     assert claim_string([]) == "[]"
+
+
+def test_the_path_reaches_the_event_decoded_once_in_raw_path_and_http_path() -> None:
+    # HTTP API's rawPath is not the path as sent: like requestContext.http.path, it is decoded once
+    event = build_event(request(path="/api/v1/things/a%2525b"), b"", ROUTE, {"id": "a%25b"}, None, "rid")
+    assert event["rawPath"] == event["requestContext"]["http"]["path"] == "/api/v1/things/a%25b"
+    assert event["pathParameters"] == {"id": "a%25b"}
 
 
 def test_cookies_query_and_binary_bodies_are_mapped_like_payload_2() -> None:

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 
 from early_learning.settings import Settings, get_settings
 from local.in_process import current_event_loop
 from tests.integration.faults import BatchGetSpy
+from tests.integration.store_faults import StoreFaults, rebind_clients
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,21 @@ def _current_event_loop() -> Iterator[None]:
     process (the e2e tests run before these) leaves the main thread without one, and every handler call then fails.
     """
     with current_event_loop():
+        yield
+
+
+EVENTS_TIME_EPOCH_MS = 1771272000000
+"""``requestContext.timeEpoch`` of every event in events/ (2026-02-16T20:00:00Z): when API Gateway received them."""
+
+
+@pytest.fixture(autouse=True)
+def _at_the_events_time() -> Iterator[None]:
+    """The wall clock starts where the events' gateway received them, and runs on.
+
+    The functions count API Gateway's 30 s integration timeout from ``timeEpoch`` (DESIGN 3.6), and recommendations
+    take "today" from it: the events keep one fixed date, so the clock is brought to it (``time.monotonic``, which
+    the deadlines and caches run on, is left alone)."""
+    with time_machine.travel(EVENTS_TIME_EPOCH_MS / 1000, tick=True):
         yield
 
 
@@ -80,3 +97,16 @@ def batch_get_spy(aws: Any) -> Iterator[BatchGetSpy]:
     finally:
         for event_name, hook in hooks:
             events.unregister(event_name, hook)
+
+
+@pytest.fixture
+def faults(aws: Any) -> Iterator[StoreFaults]:
+    """Faults injected into every table's client for the test; settings and clients restored afterwards."""
+    with pytest.MonkeyPatch.context() as env:
+        injector = StoreFaults(env)
+        injector.hook()
+        yield injector
+        injector.unhook()
+    get_settings.cache_clear()
+    if injector.rebound:
+        rebind_clients()

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]  # botocore ships no type hints
+from botocore.exceptions import (  # type: ignore[import-untyped]  # botocore ships no type hints
+    ClientError,
+    ConnectionClosedError,
+)
 
 Withhold = Callable[[int, str], bool]
 """(attempt index, key) -> True to report that key unprocessed in that attempt's answer."""
@@ -26,6 +29,11 @@ def throttled() -> ClientError:
         {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate of requests exceeds"}},
         "BatchGetItem",
     )
+
+
+def connection_reset() -> ConnectionClosedError:
+    """What botocore raises when the connection is reset under a call its retries could not save (transient)."""
+    return ConnectionClosedError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com/")
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from early_learning.services.activities import encode_cursor
+from early_learning.services.cursors import encode
 from functions.activities.app import handler
 from functions.batch_get.app import handler as batch_handler
 from local import demo
@@ -139,7 +139,7 @@ def test_an_invalid_cursor_is_a_400_problem(seeded: Any, lambda_context: FakeLam
 
 def test_a_cursor_cannot_reach_another_organizations_partition(seeded: Any, lambda_context: FakeLambdaContext) -> None:
     # Given a cursor positioned inside sunrise's partition
-    cursor = encode_cursor((0, {"id": {"S": demo.SUNRISE_PUPPETS}, "org_id": {"S": "sunrise"}}))
+    cursor = encode((0, {"id": {"S": demo.SUNRISE_PUPPETS}, "org_id": {"S": "sunrise"}}))
     assert ok(list_page(lambda_context, {"limit": "1", "cursor": cursor}))["items"]
     # When maple's admin presents it
     response = list_page(lambda_context, {"limit": "1", "cursor": cursor}, sub=demo.ADMIN_MAPLE_SUB)

@@ -15,7 +15,7 @@ from functions.batch_get.app import handler
 from local import demo
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event, response_json
-from tests.integration.faults import BatchGetSpy, throttled
+from tests.integration.faults import BatchGetSpy, connection_reset, throttled
 
 BLOCKS, SONGS, GARDEN = demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, demo.PUBLIC_GARDEN
 PUPPETS, SENSORY_BIN, MAPLE_ART, MISSING = (
@@ -330,9 +330,9 @@ def test_throttling_makes_items_503_inside_a_200_envelope(
 def test_an_error_after_part_of_the_batch_was_read_is_a_200_with_the_rest_503(
     seeded: Any, lambda_context: FakeLambdaContext, batch_get_spy: BatchGetSpy, fast_retries: Settings
 ) -> None:
-    # Given the first BatchGetItem answers all but one key, and the retry fails unexpectedly
+    # Given the first BatchGetItem answers all but one key, and every retry's connection is reset (transient)
     batch_get_spy.withhold = lambda attempt, key: attempt == 0 and key == GARDEN
-    batch_get_spy.fail = lambda attempt: RuntimeError("connection reset") if attempt == 1 else None
+    batch_get_spy.fail = lambda attempt: connection_reset() if attempt >= 1 else None
     # When the batch runs
     envelope = batch(lambda_context, [BLOCKS, GARDEN, MISSING])
     # Then what was read is answered (found or not) and only the key that failed is a retryable 503
@@ -345,10 +345,20 @@ def test_an_error_after_a_read_that_found_nothing_is_still_a_200(
 ) -> None:
     # Given the first BatchGetItem proves one key absent and leaves the other unprocessed, and the retry fails
     batch_get_spy.withhold = lambda attempt, key: attempt == 0 and key == GARDEN
-    batch_get_spy.fail = lambda attempt: RuntimeError("connection reset") if attempt == 1 else None
+    batch_get_spy.fail = lambda attempt: connection_reset() if attempt >= 1 else None
     # Then the absent one is a 404 and the other a 503: a partial failure, not a 500 for the whole batch
     envelope = batch(lambda_context, [MISSING, GARDEN])
     assert by_status(envelope) == [(MISSING, 404), (GARDEN, 503)]
+
+
+def test_a_programming_error_after_part_of_the_batch_was_read_is_a_500_not_a_retryable_503(
+    seeded: Any, lambda_context: FakeLambdaContext, batch_get_spy: BatchGetSpy, fast_retries: Settings
+) -> None:
+    # Given the first BatchGetItem answers all but one key, and the retry meets an error that is not DynamoDB's
+    batch_get_spy.withhold = lambda attempt, key: attempt == 0 and key == GARDEN
+    batch_get_spy.fail = lambda attempt: RuntimeError("a bug") if attempt == 1 else None
+    # Then it propagates (DESIGN 6): a 500 problem, never items a client would retry forever (before: GARDEN 503)
+    problem(call(lambda_context, {"resource_type": "activities", "ids": [BLOCKS, GARDEN]}), 500)
 
 
 def test_an_unexpected_error_when_nothing_could_be_read_is_a_500_problem_with_the_correlation_id(
@@ -412,11 +422,19 @@ def test_a_422_points_at_each_invalid_field(seeded: Any, lambda_context: FakeLam
 
 
 def test_a_422_never_echoes_large_input(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    huge = "q" * 50_000  # 5 MB in all: under the 10 MB body limit (413), so that the schema is what refuses it
-    response = call(lambda_context, {"resource_type": huge, "ids": [huge] * 101, "fields": huge})
+    huge = "q" * 9_000  # 0.9 MB in all: under the 1 MB body limit (413), so that the schema is what refuses it
+    response = call(lambda_context, {"resource_type": huge, "ids": [huge] * 100, "fields": huge})
     body = problem(response, 422)
     assert "qqqq" not in json.dumps(body)
-    assert len(json.dumps(body)) < 2_000
+    assert len(json.dumps(body)) < 5_000
+    assert len(body["errors"]) == 20  # DESIGN 3.4: at most 20 entries, however many fields failed
+
+
+def test_a_body_over_1_mb_is_a_413_problem_before_it_is_parsed(seeded: Any, lambda_context: FakeLambdaContext) -> None:
+    # Not even JSON: a 413 (not a 400) shows that the size was refused before any parsing (DESIGN 3.6)
+    event = load_event("batch_get.json", raw_body="[" * (1024 * 1024 + 1))
+    body = problem(handler(event, lambda_context), 413)
+    assert body["detail"] == "The request body is over this route's limit of 1048576 bytes"
 
 
 # --- DESIGN 4 identity ------------------------------------------------------------------------------------------
@@ -430,11 +448,28 @@ def test_claims_arrive_as_strings_including_list_claims(seeded: Any, lambda_cont
         "scope": "openid email",
         "client_id": "4ea1ut1s8dkvtqv8demoappcl",
         "username": "teacher@sunrise.example",
+        "token_use": "access",
         "exp": "1771275600",
     }
     # Then the caller is recognised from its sub
     envelope = batch(lambda_context, [PUPPETS], claims=claims)
     assert by_status(envelope) == [(PUPPETS, 200)]
+
+
+@pytest.mark.parametrize("token_use", ["id", None, "", "Access"])
+def test_only_an_access_token_may_call_the_api(
+    seeded: Any, lambda_context: FakeLambdaContext, token_use: str | None
+) -> None:
+    # Given the claims of a Cognito ID token of a member (API Gateway's JWT authorizer lets it through: its "aud" is
+    # the app client), or claims with no or another token_use
+    claims = {"sub": demo.TEACHER_SUNRISE_SUB, "aud": "4ea1ut1s8dkvtqv8demoappcl", "email": "teacher@sunrise.example"}
+    if token_use is not None:
+        claims["token_use"] = token_use
+    # Then the function refuses it: a 401 problem with a Bearer challenge (before: 200)
+    response = call(lambda_context, claims=claims)
+    body = problem(response, 401)
+    assert "access token" in body["detail"]
+    assert response["headers"]["www-authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_a_valid_token_without_membership_is_a_403_problem(seeded: Any, lambda_context: FakeLambdaContext) -> None:

@@ -119,8 +119,20 @@ def test_the_list_children_event_returns_a_first_page_and_a_cursor(children_data
         pytest.param(demo.ADMIN_SUNRISE_SUB, forge({"p": 1, "k": None}), id="admin-second-partition"),
         pytest.param(
             demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"classroom_id": {"S": dc.SUNRISE_B}, "id": {"S": dc.CHILD_ELLA}}}),
+            forge(
+                {"p": 0, "k": {"org_classroom": {"S": f"{demo.SUNRISE}#{dc.SUNRISE_B}"}, "id": {"S": dc.CHILD_ELLA}}}
+            ),
             id="educator-key-in-other-classroom",
+        ),
+        pytest.param(
+            demo.TEACHER_SUNRISE_SUB,
+            forge({"p": 0, "k": {"org_classroom": {"S": f"{demo.MAPLE}#{dc.SUNRISE_A}"}, "id": {"S": dc.CHILD_GRACE}}}),
+            id="educator-same-classroom-id-other-org",
+        ),
+        pytest.param(
+            demo.TEACHER_SUNRISE_SUB,
+            forge({"p": 0, "k": {"classroom_id": {"S": dc.SUNRISE_A}, "id": {"S": dc.CHILD_AVA}}}),
+            id="educator-bare-classroom-key",
         ),
         pytest.param(
             demo.TEACHER_SUNRISE_SUB,
@@ -129,7 +141,7 @@ def test_the_list_children_event_returns_a_first_page_and_a_cursor(children_data
         ),
         pytest.param(
             demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"classroom_id": {"S": dc.SUNRISE_A}, "id": {"S": ""}}}),
+            forge({"p": 0, "k": {"org_classroom": {"S": f"{demo.SUNRISE}#{dc.SUNRISE_A}"}, "id": {"S": ""}}}),
             id="empty-key",
         ),
         pytest.param(demo.PARENT_SUNRISE_SUB, forge({"p": 2, "k": None}), id="guardian-past-the-end"),
@@ -147,7 +159,44 @@ def test_a_forged_cursor_is_a_400_problem(children_data, lambda_context, sub, cu
     # Then the request is refused, whatever the cursor points at
     assert answer.status == 400
     assert answer.headers["content-type"] == "application/problem+json"
-    assert answer.body["detail"] == "The cursor is not one this API returned"
+    assert answer.body["detail"] == "The cursor is not one this API returned for you"
+
+
+def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(children_data, lambda_context):
+    # Given a Maple child whose classroom id is the same as Sunrise's "sunrise-a" (ids are chosen by each org)
+    from early_learning.store import children
+
+    intruder = "c41d0000-0000-4000-8000-000000000000"  # sorts before every core child of sunrise-a
+    children.save(
+        [
+            Child.model_validate(
+                {
+                    "id": intruder,
+                    "org_id": demo.MAPLE,
+                    "classroom_id": dc.SUNRISE_A,
+                    "name": "M",
+                    "birth_date": "2023-01-01",
+                }
+            )
+        ]
+    )
+    # When Sunrise's teacher of sunrise-a pages through its children one at a time
+    pages, cursors = [], []
+    cursor = None
+    while True:
+        answer = list_page(
+            lambda_context, demo.TEACHER_SUNRISE_SUB, limit="1", **({"cursor": cursor} if cursor else {})
+        )
+        assert answer.status == 200, answer.body
+        pages.append([item["id"] for item in answer.body["items"]])
+        cursor = answer.body["next_cursor"]
+        if cursor is None:
+            break
+        cursors.append(cursor)
+    # Then no page is empty (before: the first page was [] with a cursor), and no cursor carries the Maple child's id
+    assert all(len(page) == 1 for page in pages), pages
+    assert {i for page in pages for i in page} == SUNRISE_A
+    assert not any(intruder in base64.urlsafe_b64decode(c + "=" * (-len(c) % 4)).decode() for c in cursors)
 
 
 def test_a_cursor_of_one_caller_does_not_open_another_callers_partitions(children_data, lambda_context):

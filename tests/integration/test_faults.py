@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,21 +117,6 @@ def assert_envelope(answer: Answer, statuses: list[int]) -> None:
             assert (result["error_code"], result["retryable"]) == ("unavailable", True)
 
 
-@pytest.fixture
-def faults(aws: Any) -> Iterator[StoreFaults]:
-    """Faults injected into every table's client for the test; settings and clients restored afterwards."""
-    with pytest.MonkeyPatch.context() as env:
-        injector = StoreFaults(env)
-        injector.hook()
-        yield injector
-        injector.unhook()
-    get_settings.cache_clear()
-    if injector.rebound:
-        from tests.integration.store_faults import rebind_clients
-
-        rebind_clients()
-
-
 route_names = pytest.mark.parametrize("name", list(ROUTES))
 
 
@@ -222,20 +207,38 @@ def test_an_unexpected_error_before_anything_was_read_is_a_500_problem_without_d
     assert "Traceback" not in json.dumps(body)
 
 
-@route_names
-def test_an_unexpected_error_after_part_was_read_leaves_only_the_rest_503(
-    data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, name: str
-) -> None:
-    # Given the first BatchGetItem leaves the second id unprocessed and the retry fails unexpectedly
-    route = ROUTES[name]
+def second_id_unprocessed_then(route: Route, faults: StoreFaults, error: Callable[[int], BaseException]) -> None:
+    """The route's first BatchGetItem on its first table leaves the second id unprocessed, and every later attempt
+    on that table fails with ``error(attempt)`` before it is sent (retries of a few milliseconds)."""
     faults.settings(**FAST_RETRIES)
     second, first_table = route.ids[1], route.tables[0]
     faults.withhold = lambda table, attempt, key: table == first_table and attempt == 0 and key == second
-    faults.fail = lambda operation, table, attempt: (
-        ConnectionResetError("connection reset") if table == first_table and attempt == 1 else None
-    )
+    faults.fail = lambda operation, table, attempt: error(attempt) if table == first_table and attempt >= 1 else None
+
+
+@route_names
+def test_a_transient_error_after_part_was_read_leaves_only_the_rest_503(
+    data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, name: str
+) -> None:
+    # Given the first BatchGetItem leaves the second id unprocessed and every retry times out
+    route = ROUTES[name]
+    second_id_unprocessed_then(route, faults, lambda attempt: read_timeout())
     # When the batch runs / Then what was read is answered and only the failed key is a retryable 503
     assert_envelope(call(route, lambda_context), [200, 503, 200, 404, 400])
+
+
+@route_names
+def test_a_programming_error_after_part_was_read_is_a_500_not_a_retryable_503(
+    data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, name: str
+) -> None:
+    # Given the first BatchGetItem leaves the second id unprocessed and the retry meets an error that is not a
+    # DynamoDB failure (a bug: before, it was answered 503, retryable, and clients retried it forever)
+    route = ROUTES[name]
+    second_id_unprocessed_then(route, faults, lambda attempt: RuntimeError("secret-internal-detail"))
+    # When the batch runs / Then it propagates (DESIGN 6): a 500 problem with nothing of the error
+    answer = call(route, lambda_context)
+    assert answer.status == 500
+    assert "secret-internal-detail" not in json.dumps(answer.body)
 
 
 @pytest.mark.parametrize(
@@ -243,22 +246,38 @@ def test_an_unexpected_error_after_part_was_read_leaves_only_the_rest_503(
     [("BatchGetItem", HISTORY_TABLE), ("Query", ACTIVITIES_TABLE)],
     ids=["history", "catalog"],
 )
-def test_an_unexpected_error_after_the_children_were_read_is_not_a_500(
+def test_a_transient_error_after_the_children_were_read_is_not_a_500(
     data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, operation: str, table: str
 ) -> None:
-    # Given the children of a recommendations batch are read, but then the histories or the catalog fail with an
-    # error that is not throttling
+    # Given the children of a recommendations batch are read, but then the histories or the catalog time out
+    route = ROUTES["recommendations"]
+    faults.settings(**FAST_RETRIES)
+    faults.fail = lambda op, tbl, attempt: read_timeout() if (op, tbl) == (operation, table) else None
+    # When the batch runs
+    answer = call(route, lambda_context)
+    # Then it is a partial failure, not a 500: the children the caller may see are retryable 503s, the others keep
+    # their answers (DESIGN 3.1)
+    assert_envelope(answer, [503, 503, 503, 404, 400])
+    assert faults.attempts(operation, table)
+
+
+@pytest.mark.parametrize(
+    ("operation", "table"),
+    [("BatchGetItem", HISTORY_TABLE), ("Query", ACTIVITIES_TABLE)],
+    ids=["history", "catalog"],
+)
+def test_a_programming_error_after_the_children_were_read_is_a_500_not_a_retryable_503(
+    data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext, operation: str, table: str
+) -> None:
+    # Given the histories or the catalog fail with an error that is not DynamoDB's (before: every child 503)
     route = ROUTES["recommendations"]
     faults.fail = lambda op, tbl, attempt: (
         RuntimeError("secret-internal-detail") if (op, tbl) == (operation, table) else None
     )
-    # When the batch runs
+    # When the batch runs / Then it is a 500 problem that says nothing of the error (DESIGN 6)
     answer = call(route, lambda_context)
-    # Then it is a partial failure, not a 500: the children the caller may see are retryable 503s, the others keep
-    # their answers (DESIGN 3.1), and nothing of the error reaches the client
-    assert_envelope(answer, [503, 503, 503, 404, 400])
+    assert answer.status == 500
     assert "secret-internal-detail" not in json.dumps(answer.body)
-    assert faults.attempts(operation, table)
 
 
 def test_a_throttled_membership_read_is_a_503_problem_not_a_500(

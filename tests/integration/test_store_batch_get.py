@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pynamodb.exceptions import PynamoDBException
 
 from early_learning.domain import Activity, ActivityType
 from early_learning.envelope import Deadline
@@ -18,7 +19,8 @@ from early_learning.store import activities, base
 from early_learning.store.activities import ActivityRecord
 from early_learning.store.base import BatchRead, counting_calls
 from local import demo
-from tests.integration.faults import BatchGetSpy, throttled
+from tests.integration.faults import BatchGetSpy, connection_reset, throttled
+from tests.integration.store_faults import client_error
 
 A, B, C = demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, demo.PUBLIC_GARDEN
 CORE = [A, B, C, demo.SUNRISE_PUPPETS]
@@ -270,11 +272,11 @@ def test_an_unexpected_error_before_anything_was_read_propagates(seeded: Any, ba
     assert batch_get_spy.attempts == 1
 
 
-def test_an_unexpected_error_after_a_chunk_was_read_leaves_only_the_rest_unfinished(
-    many: list[str], batch_get_spy: BatchGetSpy
+def test_a_transient_error_after_a_chunk_was_read_leaves_only_the_rest_unfinished(
+    many: list[str], batch_get_spy: BatchGetSpy, retries: Settings
 ) -> None:
-    # Given the second chunk's BatchGetItem fails unexpectedly
-    batch_get_spy.fail = lambda attempt: RuntimeError("boom") if attempt == 1 else None
+    # Given the second chunk's BatchGetItem keeps losing its connection
+    batch_get_spy.fail = lambda attempt: connection_reset() if attempt >= 1 else None
     # When 150 keys are read
     result = read(many)
     # Then the first chunk's items are kept and the second chunk's keys are unfinished
@@ -282,14 +284,30 @@ def test_an_unexpected_error_after_a_chunk_was_read_leaves_only_the_rest_unfinis
     assert result.unfinished == set(many[100:])
 
 
-def test_an_unexpected_error_on_a_retry_leaves_only_the_retried_keys_unfinished(
+def test_a_transient_error_on_every_retry_leaves_only_the_retried_keys_unfinished(
     seeded: Any, batch_get_spy: BatchGetSpy, retries: Settings
 ) -> None:
     batch_get_spy.withhold = lambda attempt, key: attempt == 0 and key == B
-    batch_get_spy.fail = lambda attempt: RuntimeError("boom") if attempt == 1 else None
+    batch_get_spy.fail = lambda attempt: connection_reset() if attempt >= 1 else None
     result = read([A, B, C])
     assert set(result.items) == {A, C}
     assert result.unfinished == {B}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("boom"), KeyError("x"), client_error("ValidationException"), client_error("AccessDeniedException")],
+    ids=["runtime-error", "key-error", "validation-exception", "access-denied"],
+)
+def test_an_error_that_is_not_transient_propagates_even_after_a_chunk_was_read(
+    many: list[str], batch_get_spy: BatchGetSpy, retries: Settings, error: BaseException
+) -> None:
+    # DESIGN 6: a programming error or a permanent DynamoDB error is not retried, and never reported as unfinished
+    # (a retryable 503 a client would resend forever); before, everything after the first answer was.
+    batch_get_spy.fail = lambda attempt: error if attempt == 1 else None
+    with pytest.raises((type(error), PynamoDBException)):  # PynamoDB wraps botocore's ClientError
+        read(many)
+    assert len(batch_get_spy.calls) == 2
 
 
 def test_keys_proven_absent_count_as_read_when_a_later_call_fails(
@@ -297,7 +315,7 @@ def test_keys_proven_absent_count_as_read_when_a_later_call_fails(
 ) -> None:
     # Given a first chunk of keys DynamoDB answered, all of them absent, and a second chunk that fails
     absent = [f"dead0000-0000-4000-8000-{i:012d}" for i in range(100)]
-    batch_get_spy.fail = lambda attempt: RuntimeError("boom") if attempt == 1 else None
+    batch_get_spy.fail = lambda attempt: connection_reset() if attempt >= 1 else None
     # When they are read
     result = read(absent + many[:50])
     # Then the answer "absent" stands (404s, not a failed request) and only the failed chunk is unfinished

@@ -6,11 +6,19 @@ import pytest
 
 from early_learning.domain import ACTIVITY_FIELDS, UnknownFields
 from early_learning.services.fields import parse_fields
+from early_learning.web.problems import domain_status
 
 
-@pytest.mark.parametrize("raw", [None, "", "   "])
-def test_no_fields_means_every_field(raw: str | None) -> None:
-    assert parse_fields(raw, ACTIVITY_FIELDS) is None
+def test_no_fields_means_every_field() -> None:
+    assert parse_fields(None, ACTIVITY_FIELDS) is None
+
+
+@pytest.mark.parametrize("raw", ["", "   ", " , ", ",,,"])
+def test_a_value_naming_no_field_is_a_400_naming_the_allowed_fields(raw: str) -> None:
+    # Before, " , " answered only the id: a client that built its field list wrong got empty records, silently.
+    with pytest.raises(UnknownFields) as raised:
+        parse_fields(raw, ACTIVITY_FIELDS)
+    assert "activity_type" in raised.value.detail
 
 
 def test_selected_fields_come_back_with_id_first_in_request_order() -> None:
@@ -31,7 +39,7 @@ def test_unknown_fields_are_a_400_that_names_them_and_the_allowed_fields() -> No
     with pytest.raises(UnknownFields) as raised:
         parse_fields("name,colour", ACTIVITY_FIELDS)
     # Then the error is a 400 that names the unknown field and lists every allowed one
-    assert raised.value.status == 400
+    assert domain_status(raised.value)[0] == 400
     assert "'colour'" in raised.value.detail
     for allowed in ACTIVITY_FIELDS:
         assert allowed in raised.value.detail

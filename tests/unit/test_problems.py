@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from early_learning.domain import NotFound, StoreUnavailable, UnsupportedResourceType
+from early_learning.domain import DomainError, NotFound, StoreUnavailable, Unauthenticated, UnsupportedResourceType
 from early_learning.observability import logger
 from early_learning.settings import get_settings
 from early_learning.web import create_app
-from early_learning.web.problems import PROBLEM_MEDIA_TYPE
+from early_learning.web.problems import DOMAIN_PROBLEMS, PROBLEM_MEDIA_TYPE, domain_status
 
 
 class Odd(BaseModel):
@@ -53,6 +53,10 @@ def build_app() -> FastAPI:
     @app.get("/unavailable")
     async def unavailable() -> None:
         raise StoreUnavailable("The data could not be read in time; retry the request")
+
+    @app.get("/id-token")
+    async def id_token() -> None:
+        raise Unauthenticated("Only access tokens may call this API")
 
     @app.get("/boom")
     async def boom() -> None:
@@ -159,10 +163,11 @@ def test_422_never_echoes_large_input_back(client: Client) -> None:
     assert len(response.content) < 1_000
 
 
-def test_422_lists_at_most_50_errors(client: Client) -> None:
+def test_422_lists_at_most_20_errors_and_says_how_many_there_were(client: Client) -> None:
     response = client.post("/odd", json={"a/b": 1, "c~d": 2, "ids": ["x"] * 100})
     body = problem(response, 422)
-    assert len(body["errors"]) == 50
+    assert len(body["errors"]) == 20
+    assert "(100 errors; the first 20 are listed)" in body["detail"]
 
 
 def test_a_domain_error_becomes_its_own_status_title_and_detail(client: Client) -> None:
@@ -215,3 +220,71 @@ def test_other_problems_carry_no_retry_after(client: Client) -> None:
         response = client.get(path)
         assert response.status_code == status
         assert "retry-after" not in response.headers
+
+
+def all_subclasses(cls: type) -> set[type]:
+    found: set[type] = set()
+    direct: type
+    for direct in cls.__subclasses__():
+        found |= {direct, *all_subclasses(direct)}
+    return found
+
+
+def test_the_domain_knows_no_http_and_the_one_map_covers_every_domain_error() -> None:
+    # DESIGN 8: status codes live in web.problems only; every domain error has its own entry there.
+    for error in all_subclasses(DomainError):
+        assert not hasattr(error, "status"), error
+        assert error in DOMAIN_PROBLEMS, error
+    assert domain_status(StoreUnavailable("x")) == (503, "Service Unavailable")
+    assert domain_status(UnsupportedResourceType("x")) == (400, "Unsupported resource type")
+
+
+def test_a_401_problem_carries_a_bearer_challenge(client: Client) -> None:
+    response = client.get("/id-token")
+    problem(response, 401)
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("POST", "/odd", {"json": {"a/b": 1, "c~d": 2}}, 200),
+        ("POST", "/odd", {"json": {"a/b": "x"}}, 422),
+        ("GET", "/missing", {}, 404),
+        ("GET", "/unavailable", {}, 503),
+        ("GET", "/boom", {}, 500),
+    ],
+)
+def test_every_response_says_no_store(
+    client: Client, method: str, path: str, kwargs: dict[str, Any], status: int
+) -> None:
+    # Responses carry personal data or what the caller's permissions allowed: no browser or shared cache keeps them.
+    response = client.request(method, path, **kwargs)
+    assert response.status_code == status
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.fixture(scope="module")
+def small_client() -> Client:
+    app = create_app("A small body limit", "Bodies up to 100 bytes", max_body_bytes=100)
+
+    @app.post("/small")
+    async def small(body: Odd) -> dict[str, str]:
+        return {"ok": "yes"}
+
+    return Client(app)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
+def test_a_body_over_the_apps_limit_is_a_413_problem_before_parsing(small_client: Client, declared: bool) -> None:
+    # Not JSON at all: a 413, not a 400, shows the size was refused before any parsing.
+    async def chunks() -> Any:
+        for _ in range(3):
+            yield b"{" * 40
+
+    content: Any = b"{" * 120 if declared else chunks()
+    response = small_client.post("/small", content=content, headers={"content-type": "application/json"})
+    body = problem(response, 413)
+    assert body["detail"] == "The request body is over this route's limit of 100 bytes"
+    assert response.headers["cache-control"] == "no-store"
+    assert small_client.post("/small", json={"a/b": 1, "c~d": 2}).status_code == 200

@@ -553,7 +553,7 @@ children = st.builds(
 options_strategy = st.builds(
     RecommendationOptions,
     max_recommendations=st.integers(1, 20),
-    activity_types=st.none() | st.lists(activity_types, max_size=3),
+    activity_types=st.none() | st.lists(activity_types, max_size=3, unique=True),
     child_age_months=st.none() | st.integers(0, 216),
     weather=st.none() | st.sampled_from(list(Weather)),
     group_size=st.none() | st.integers(1, 100),

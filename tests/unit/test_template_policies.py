@@ -110,3 +110,74 @@ def test_every_skipped_checkov_check_says_why() -> None:
     for name, skip in skipped:
         assert str(skip["id"]).startswith("CKV_"), name
         assert len(str(skip.get("comment", ""))) > 30, f"{name}: {skip['id']} has no reason"
+
+
+# --- Cognito: only access tokens call the API (DESIGN 4) -------------------------------------------------------
+
+MINUTES_PER_UNIT = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 24 * 60}
+(USER_POOL,) = cfn.resources("AWS::Cognito::UserPool").values()
+(APP_CLIENT,) = cfn.resources("AWS::Cognito::UserPoolClient").values()
+
+
+def token_minutes(client: dict[str, Any], token: str) -> float:
+    """How long the client's ``token`` ("AccessToken", "IdToken") lives, in minutes (Cognito's unit default: hours)."""
+    props = client["Properties"]
+    unit = props.get("TokenValidityUnits", {}).get(token, "hours")
+    return float(props[f"{token}Validity"]) * MINUTES_PER_UNIT[unit]
+
+
+def test_the_user_pool_is_invite_only() -> None:
+    # Accounts are made by an administrator (AdminCreateUser): nobody signs themselves up
+    assert USER_POOL["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+
+
+def test_access_and_id_tokens_live_15_minutes() -> None:
+    assert token_minutes(APP_CLIENT, "AccessToken") == 15
+    assert token_minutes(APP_CLIENT, "IdToken") <= 15
+
+
+def test_the_app_client_signs_in_with_srp_never_with_the_password() -> None:
+    flows = APP_CLIENT["Properties"]["ExplicitAuthFlows"]
+    assert "ALLOW_USER_SRP_AUTH" in flows
+    # The password is never sent to Cognito by a real app (the local stack adds password auth to its own client)
+    assert not {"ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"} & set(flows)
+
+
+def test_refresh_tokens_rotate_and_can_be_revoked() -> None:
+    props = APP_CLIENT["Properties"]
+    assert props["RefreshTokenRotation"]["Feature"] == "ENABLED"
+    assert 0 <= props["RefreshTokenRotation"].get("RetryGracePeriodSeconds", 0) <= 60
+    # Cognito refuses REFRESH_TOKEN_AUTH on a rotating client: sessions are renewed with GetTokensFromRefreshToken
+    assert "ALLOW_REFRESH_TOKEN_AUTH" not in props["ExplicitAuthFlows"]
+    assert props["EnableTokenRevocation"] is True
+    # Rotation needs the Essentials (or Plus) feature plan
+    assert USER_POOL["Properties"]["UserPoolTier"] in ("ESSENTIALS", "PLUS")
+
+
+def test_the_token_checks_above_can_fail() -> None:
+    hour = {"Properties": {"AccessTokenValidity": 1}}
+    assert token_minutes(hour, "AccessToken") == 60  # no unit given: hours, as Cognito reads it
+    days = {"Properties": {"AccessTokenValidity": 1, "TokenValidityUnits": {"AccessToken": "days"}}}
+    assert token_minutes(days, "AccessToken") == 24 * 60
+
+
+# --- CORS (DESIGN 3.5) -------------------------------------------------------------------------------------------
+
+
+def test_cors_allows_the_contracts_request_headers_and_every_routes_method() -> None:
+    config = cfn.cors()
+    assert set(config["AllowHeaders"]) == {"Authorization", "Content-Type", "Idempotency-Key", "If-Match"}
+    methods = set(config["AllowMethods"])
+    assert {"GET", "POST", "PATCH", "DELETE", "OPTIONS"} <= methods
+    assert {route.method for route in cfn.routes()} <= methods
+
+
+def test_cors_exposes_the_headers_browser_code_needs_to_read() -> None:
+    exposed = cfn.cors()["ExposeHeaders"]
+    assert set(exposed) == {"Retry-After", "ETag", "Location", "RateLimit", "RateLimit-Policy", "Idempotent-Replayed"}
+    assert len(exposed) == len(set(exposed))
+
+
+def test_cors_origins_come_from_the_deploy_not_a_wildcard() -> None:
+    assert cfn.cors()["AllowOrigins"] == {"Ref": "CorsAllowOrigins"}
+    assert "*" not in str(cfn.parameter_default("CorsAllowOrigins"))

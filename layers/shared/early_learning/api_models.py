@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from early_learning.envelope import BatchEnvelope
 from early_learning.scoring import Recommendation, RecommendationOptions
@@ -14,15 +15,45 @@ T = TypeVar("T")
 
 MAX_BATCH_IDS = 100
 MAX_RECOMMENDATION_CHILDREN = 50
+MAX_PROBLEM_ERRORS = 20
+"""Entries of a 422 problem's ``errors`` at most (DESIGN 3.4)."""
+MAX_SYNC_BODY_BYTES = 1024 * 1024
+"""Largest body a synchronous batch route parses (DESIGN 3.6): larger ones are a 413 before any parsing."""
 
 ItemId = Annotated[str, StringConstraints(max_length=128)]
 """An id as the client sent it. Any string that is not a UUID, the empty one included, is answered 400 ``invalid_id``
 at item level (DESIGN 3.1); only the length is a schema rule (422), so that no huge input is ever echoed back."""
 
 
-class BatchGetRequest(BaseModel):
+class JsonBody(BaseModel):
+    """Base of the JSON request bodies (DESIGN 3.2): types are strict (a string is not a number, ``true`` is not 1,
+    ``"yes"`` is not a boolean; enums are given by their values) and unknown members are rejected.
+
+    A few unknown members get a JSON pointer each, like any invalid field; past ``MAX_PROBLEM_ERRORS`` of them, the
+    body is refused with one error before anything else is validated, so that a body of a hundred thousand unknown
+    keys costs no more than one (pydantic would build an error, with its input, for every one of them)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_too_many_unknown_members(cls, data: Any) -> Any:
+        if isinstance(data, dict) and len(data) > len(cls.model_fields) + MAX_PROBLEM_ERRORS:
+            unknown = [key for key in data if key not in cls.model_fields]
+            raise PydanticCustomError(
+                "extra_forbidden",
+                "{count} unknown members, e.g. {names}. Allowed: {allowed}",
+                {
+                    "count": len(unknown),
+                    "names": ", ".join(repr(str(key)[:40]) for key in unknown[:3]),
+                    "allowed": ", ".join(cls.model_fields),
+                },
+            )
+        return data
+
+
+class BatchGetRequest(JsonBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -41,7 +72,9 @@ class BatchGetRequest(BaseModel):
         min_length=1, max_length=MAX_BATCH_IDS, description="1 to 100 UUIDs; duplicates are answered at every position"
     )
     fields: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
-        default=None, description="Comma-separated field names to return; 'id' is always returned"
+        default=None,
+        description="Comma-separated field names to return; 'id' is always returned. Unknown names, or a value "
+        "naming no field at all, are answered 400.",
     )
 
 
@@ -49,11 +82,12 @@ class BatchGetResponse(BatchEnvelope[dict[str, Any]]):
     resource_type: str
 
 
-class BatchRecommendationsRequest(RecommendationOptions):
+class BatchRecommendationsRequest(JsonBody, RecommendationOptions):
     """POST /api/v1/batch/activities/recommendations: the children, and options shared by every child."""
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -117,5 +151,8 @@ class Problem(BaseModel):
     instance: str | None = None
     correlation_id: str | None = None
     errors: list[dict[str, str]] | None = Field(
-        default=None, description="For 422: one entry per invalid field, with a JSON pointer and a message"
+        default=None,
+        max_length=MAX_PROBLEM_ERRORS,
+        description=f"For 422: one entry per invalid field, with a JSON pointer and a message (at most "
+        f"{MAX_PROBLEM_ERRORS}; the detail says when more were found)",
     )

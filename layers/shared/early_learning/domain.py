@@ -123,53 +123,61 @@ class Membership(BaseModel):
         return child_id in self.child_ids
 
 
-# --- domain exceptions: mapped to HTTP in one place (early_learning.web.problems) -----------------------------
+# --- domain exceptions: mapped to HTTP in one place (early_learning.web.problems); the domain knows no status ---
 
 
 class DomainError(Exception):
     """Base of the errors the domain raises for a whole request."""
-
-    status = 400
-    title = "Bad Request"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
-class UnsupportedResourceType(DomainError):
-    title = "Unsupported resource type"
+class InvalidRequest(DomainError):
+    """The request is well-formed JSON of the right shape, but asks for something that cannot be (a bad value)."""
 
 
-class UnknownFields(DomainError):
-    title = "Unknown fields"
+class UnsupportedResourceType(InvalidRequest):
+    pass
 
 
-class InvalidId(DomainError):
-    title = "Invalid id"
+class UnknownFields(InvalidRequest):
+    pass
 
 
-class InvalidCursor(DomainError):
-    title = "Invalid cursor"
+class InvalidId(InvalidRequest):
+    pass
+
+
+class InvalidCursor(InvalidRequest):
+    pass
 
 
 class NotFound(DomainError):
-    status = 404
-    title = "Not Found"
+    """Missing, or not visible to the caller: the same answer, so that no caller learns what others have."""
 
 
 class Unauthenticated(DomainError):
-    status = 401
-    title = "Unauthorized"
+    """No verified identity, or a credential that may not call the API (an ID token instead of an access token)."""
 
 
 class NoMembership(DomainError):
-    status = 403
-    title = "Forbidden"
+    """A verified identity that belongs to no organization."""
 
 
 class StoreUnavailable(DomainError):
-    """Nothing at all could be read from the store: the only case a batch answers 5xx."""
+    """The store could not answer in time (throttling, timeouts): worth retrying."""
 
-    status = 503
-    title = "Service Unavailable"
+
+class CorruptRecord(Exception):
+    """A stored record does not validate as its domain model: a data bug, answered 500 (item 500 in a batch).
+
+    Its message names the record's kind, id and the fields at fault, never their values (children's names and
+    birth dates would otherwise reach logs and tracebacks)."""
+
+    def __init__(self, kind: str, record_id: str, fields: list[str]) -> None:
+        super().__init__(f"{kind} {record_id} has invalid stored fields: {', '.join(fields)}")
+        self.kind = kind
+        self.record_id = record_id
+        self.fields = fields

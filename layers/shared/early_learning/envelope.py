@@ -48,6 +48,11 @@ class ItemFailure:
         return cls(404, "not_found", f"{label} with id {item_id} not found")
 
     @classmethod
+    def internal_error(cls) -> ItemFailure:
+        # A stored record that cannot be read as its model: a data bug that resending will not fix.
+        return cls(500, "internal_error", "This item could not be read; the error was logged", retryable=False)
+
+    @classmethod
     def unavailable(cls) -> ItemFailure:
         return cls(503, "unavailable", "Item could not be processed in time; retry it", retryable=True)
 
@@ -66,9 +71,9 @@ class ItemSuccess(BaseModel, Generic[T]):
 class ItemError(BaseModel):
     id: str = Field(description="The id as the client sent it")
     status: Literal["error"] = "error"
-    status_code: int = Field(description="HTTP status of this item: 400, 404, 409 or 503")
+    status_code: int = Field(description="HTTP status of this item: 400, 404, 500 or 503")
     error: str
-    error_code: str = Field(description="invalid_id | not_found | unavailable | response_too_large")
+    error_code: str = Field(description="invalid_id | not_found | internal_error | unavailable | response_too_large")
     retryable: bool = Field(description="True when sending the same item again may succeed")
 
 

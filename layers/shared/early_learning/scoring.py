@@ -25,8 +25,9 @@ import heapq
 from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 from early_learning.domain import Activity, ActivityType, Child, Setting, Weather
 
@@ -101,19 +102,34 @@ BAD_WEATHER: frozenset[Weather] = frozenset({Weather.RAINY, Weather.SNOWY})
 """Weather in which outdoor-only activities are filtered out and indoor ones fit best."""
 
 
+# An enum member is given by its value: a JSON string is how an enum arrives, even where a request model is strict.
+LaxActivityType = Annotated[ActivityType, Strict(False)]
+LaxWeather = Annotated[Weather, Strict(False)]
+
+
+def _no_repeats(types: list[ActivityType]) -> list[ActivityType]:
+    if len(set(types)) != len(types):
+        raise ValueError("activity_types must not name a type twice")
+    return types
+
+
 class RecommendationOptions(BaseModel):
     """Options of a recommendation request (also the base of the HTTP request model)."""
 
     model_config = ConfigDict(frozen=True)
 
     max_recommendations: int = Field(default=5, ge=1, le=20, description="How many activities to recommend per child")
-    activity_types: list[ActivityType] | None = Field(
-        default=None, description="Only recommend activities of these types (omitted or empty: any type)"
+    # The length bound sits on the list itself, so that it is checked before any item is (one error, not one per item).
+    activity_types: (
+        Annotated[list[LaxActivityType], Field(max_length=len(ActivityType)), AfterValidator(_no_repeats)] | None
+    ) = Field(
+        default=None,
+        description="Only recommend activities of these types, each at most once (omitted or empty: any type)",
     )
     child_age_months: int | None = Field(
         default=None, ge=0, le=216, description="Age in months to score with, instead of the one from the birth date"
     )
-    weather: Weather | None = Field(
+    weather: LaxWeather | None = Field(
         default=None, description="Today's weather: filters out unsuitable activities and favours suitable ones"
     )
     group_size: int | None = Field(

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     retry_base_delay_s: float = 0.05
     retry_max_delay_s: float = 1.0
     retry_max_attempts: int = 8
+    integration_timeout_ms: int = Field(
+        default=30_000, description="API Gateway's integration timeout, counted from requestContext.timeEpoch"
+    )
     deadline_safety_ms: int = Field(
         default=1000, description="Time kept back from the Lambda deadline to serialize and return the response"
     )
@@ -47,7 +50,14 @@ class Settings(BaseModel):
     )
 
     membership_cache_ttl_s: float = 60.0
+    membership_negative_ttl_s: float = Field(
+        default=5.0, description="How long 'this sub has no membership' is cached (a new member gets in quickly)"
+    )
+    membership_cache_size: int = Field(default=1024, ge=1, description="Memberships a warm function keeps at most")
     catalog_cache_ttl_s: float = 60.0
+    catalog_cache_partitions: int = Field(
+        default=32, ge=2, description="Catalog partitions (organizations, and the public catalog) kept at most"
+    )
     response_limit_bytes: int = Field(
         default=(LAMBDA_RESPONSE_LIMIT_BYTES - 256 * 1024) * 3 // 4,
         description="Budget of the items' data in one response, measured as it weighs in the Lambda response "

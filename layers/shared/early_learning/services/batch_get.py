@@ -10,9 +10,16 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from early_learning.api_models import BatchGetRequest, BatchGetResponse
-from early_learning.domain import ACTIVITY_FIELDS, CHILD_FIELDS, Activity, Membership, UnsupportedResourceType
+from early_learning.domain import (
+    ACTIVITY_FIELDS,
+    CHILD_FIELDS,
+    Activity,
+    CorruptRecord,
+    Membership,
+    UnsupportedResourceType,
+)
 from early_learning.envelope import Deadline, ItemFailure, json_size, run_batch
-from early_learning.observability import record_batch
+from early_learning.observability import logger, record_batch
 from early_learning.services.fields import parse_fields
 from early_learning.settings import get_settings
 from early_learning.store import activities, children
@@ -73,6 +80,15 @@ def resource_for(resource_type: str) -> BatchResource:
         ) from None
 
 
+def _presented(resource: BatchResource, item: dict[str, Any]) -> dict[str, Any] | ItemFailure:
+    """The full representation of a stored item, or item 500 when it does not validate (logged by id only)."""
+    try:
+        return resource.present(item)
+    except CorruptRecord as exc:
+        logger.error("Corrupt record answered 500", extra={"kind": exc.kind, "id": exc.record_id, "fields": exc.fields})
+        return ItemFailure.internal_error()
+
+
 def batch_get(request: BatchGetRequest, caller: Membership, deadline: Deadline) -> BatchGetResponse:
     resource = resource_for(request.resource_type)
     wanted = parse_fields(request.fields, resource.fields)
@@ -84,10 +100,12 @@ def batch_get(request: BatchGetRequest, caller: Membership, deadline: Deadline) 
             item = read.items.get(key)
             if key in read.unfinished:
                 continue  # answered 503 unavailable, retryable
-            if item is None or not resource.visible(caller, item):
+            if key in read.corrupt:
+                outcomes[key] = ItemFailure.internal_error()  # the store logged its id
+            elif item is None or not resource.visible(caller, item):
                 outcomes[key] = ItemFailure.not_found(resource.label, key)
             elif wanted is None:
-                outcomes[key] = resource.present(item)
+                outcomes[key] = _presented(resource, item)
             else:
                 outcomes[key] = {
                     name: item[name] if item.get(name) is not None else resource.defaults.get(name) for name in wanted

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from early_learning.api_models import BatchRecommendationsRequest, BatchRecommendationsResponse, ChildRecommendations
-from early_learning.domain import Child, InvalidId, Membership, NotFound, StoreUnavailable
+from early_learning.domain import Child, CorruptRecord, InvalidId, Membership, NotFound, StoreUnavailable
 from early_learning.envelope import Deadline, ItemFailure, canonical_uuid, json_size, run_batch, utc_now
 from early_learning.observability import logger, record_batch
 from early_learning.scoring import RecommendationOptions, prepare_catalog, recommend
@@ -49,6 +49,8 @@ def child_recommendations(
     if outcome is None:
         raise StoreUnavailable("The recommendations could not be computed in time; retry the request")
     if isinstance(outcome, ItemFailure):
+        if outcome.error_code == ItemFailure.internal_error().error_code:
+            raise CorruptRecord("Child", key, ["(record or history; logged)"])  # a 500 problem
         raise NotFound(outcome.message)
     return outcome
 
@@ -71,16 +73,14 @@ def _resolver(
         except StoreUnavailable:
             logger.warning("Catalog unavailable; the visible children are answered 503", extra={"org": caller.org_id})
             return outcomes
-        except Exception:
-            logger.exception(
-                "Histories or catalog unreadable; the visible children are answered 503", extra={"org": caller.org_id}
-            )
-            return outcomes
         generated_at = utc_now()
         for child in visible:
             if deadline.expired():
                 break  # the children not scored yet are answered 503 unavailable, retryable
             if child.id in histories.unfinished:
+                continue
+            if child.id in histories.corrupt:
+                outcomes[child.id] = ItemFailure.internal_error()  # logged by id in history.read_many
                 continue
             recent = {entry.activity_id for entry in histories.entries.get(child.id, ())}
             outcomes[child.id] = ChildRecommendations(
@@ -102,8 +102,14 @@ def _visible_children(keys: list[str], caller: Membership, deadline: Deadline, o
         if key in read.unfinished:
             continue
         item = read.items.get(key)
-        if item is None or not caller.can_read_child(str(item.get("org_id")), str(item.get("classroom_id")), key):
+        if key in read.corrupt:
+            outcomes[key] = ItemFailure.internal_error()
+        elif item is None or not caller.can_read_child(str(item.get("org_id")), str(item.get("classroom_id")), key):
             outcomes[key] = ItemFailure.not_found("Child", key)
         else:
-            visible.append(children.to_domain(item))
+            try:
+                visible.append(children.to_domain(item))
+            except CorruptRecord as exc:
+                logger.error("Corrupt child answered 500", extra={"id": exc.record_id, "fields": exc.fields})
+                outcomes[key] = ItemFailure.internal_error()
     return visible

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
+from cachetools import TTLCache
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from early_learning.domain import PUBLIC_CATALOG, Activity, StoreUnavailable
 from early_learning.envelope import Deadline
-from early_learning.observability import logger
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, _is_transient, batch_get, configure, instrument
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, query_page
+from early_learning.store.errors import skipping_corrupt, unavailable_when_transient, validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id")
 """Attributes the permission check needs: always read, whatever ``fields`` asks for, then dropped."""
@@ -55,7 +55,8 @@ configure(ActivityRecord, get_settings().activities_table)
 
 
 def to_domain(values: dict[str, Any]) -> Activity:
-    return Activity.model_validate({k: v for k, v in values.items() if v is not None})
+    """The domain model of a stored activity; ``CorruptRecord`` when it does not validate."""
+    return validated(Activity, values, "Activity")
 
 
 def to_record(activity: Activity) -> ActivityRecord:
@@ -72,10 +73,12 @@ def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str]
 
 def read_one(activity_id: str) -> Activity | None:
     instrument(ActivityRecord)
-    try:
-        return to_domain(ActivityRecord.get(activity_id).attribute_values)
-    except ActivityRecord.DoesNotExist:
-        return None
+    with unavailable_when_transient("The activity"):
+        try:
+            record = ActivityRecord.get(activity_id)
+        except ActivityRecord.DoesNotExist:
+            return None
+    return to_domain(record.attribute_values)
 
 
 def list_page(
@@ -89,12 +92,12 @@ def list_page(
     instrument(ActivityRecord)
     items: list[Activity] = []
     index, last_key = position
-    while index < len(org_ids) and len(items) < limit:
-        query = ActivityRecord.by_org.query(org_ids[index], limit=limit - len(items), last_evaluated_key=last_key)
-        items.extend(to_domain(record.attribute_values) for record in query)
-        last_key = query.last_evaluated_key
-        if last_key is None:
-            index += 1
+    with unavailable_when_transient("The activities"):
+        while index < len(org_ids) and len(items) < limit:
+            page, last_key = query_page(ActivityRecord, "by_org", org_ids[index], limit - len(items), last_key)
+            items.extend(skipping_corrupt(to_domain, page))
+            if last_key is None:
+                index += 1
     return items, (index, last_key) if index < len(org_ids) else None
 
 
@@ -103,43 +106,47 @@ def visible_org_ids(org_id: str) -> list[str]:
     return [org_id, PUBLIC_CATALOG]
 
 
-_catalog_cache: dict[str, tuple[float, tuple[Activity, ...]]] = {}
+_partitions: TTLCache[str, tuple[Activity, ...]] = TTLCache(
+    maxsize=get_settings().catalog_cache_partitions, ttl=get_settings().catalog_cache_ttl_s
+)
+"""Catalog partitions by org id (``public`` included, once for every organization), each kept for
+``catalog_cache_ttl_s``; at most ``catalog_cache_partitions`` of them, the least recently used dropped first."""
 
 
 def visible_catalog(org_id: str, deadline: Deadline | None = None) -> tuple[Activity, ...]:
     """Every activity a member of ``org_id`` may read (its own, then the public catalog), kept in the warm function
-    for ``catalog_cache_ttl_s`` so that a recommendations batch usually costs no catalog read at all.
+    so that a recommendations batch usually costs no catalog read at all.
 
-    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable``, and so does a cold
-    read of a partition that ``deadline`` leaves no room for (the worst case of one SDK call).
-    Cold, it costs one Query per partition (more only past DynamoDB's 1 MB page): a fixed number of round trips,
-    whatever the number of children. Why not ``functools.lru_cache``: it has no expiry, and a catalog must change
-    within a minute of an edit.
+    Each partition is cached on its own, so the public catalog is held once however many organizations the function
+    serves. Cold, a partition costs one Query (more only past DynamoDB's 1 MB page): a fixed number of round trips,
+    whatever the number of children. A transient failure raises ``StoreUnavailable``, and so does a cold read of a
+    partition that ``deadline`` leaves no room for (the worst case of one SDK call). Corrupt activities are left out.
     """
-    now = time.monotonic()
-    cached = _catalog_cache.get(org_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    instrument(ActivityRecord)
-    call_s = get_settings().dynamodb_call_worst_case_s
     found: list[Activity] = []
-    try:
-        for partition in visible_org_ids(org_id):
-            if deadline is not None and deadline.remaining_s() < call_s:
-                raise StoreUnavailable("Not enough time left to read the activity catalog; retry the request")
-            found.extend(to_domain(record.attribute_values) for record in ActivityRecord.by_org.query(partition))
-    except Exception as exc:
-        if not _is_transient(exc):
-            raise  # StoreUnavailable (no time left) included
-        logger.warning("Catalog query throttled or timed out", extra={"error": type(exc).__name__})
-        raise StoreUnavailable("The activity catalog could not be read; retry the request") from None
-    catalog = tuple(found)
-    _catalog_cache[org_id] = (now + get_settings().catalog_cache_ttl_s, catalog)
-    return catalog
+    for partition in visible_org_ids(org_id):
+        cached = _partitions.get(partition)
+        if cached is None:
+            cached = _partitions[partition] = _read_partition(partition, deadline)
+        found.extend(cached)
+    return tuple(found)
+
+
+def _read_partition(org_id: str, deadline: Deadline | None) -> tuple[Activity, ...]:
+    instrument(ActivityRecord)
+    if deadline is not None and deadline.remaining_s() < get_settings().dynamodb_call_worst_case_s:
+        raise StoreUnavailable("Not enough time left to read the activity catalog; retry the request")
+    found: list[Activity] = []
+    last_key: dict[str, Any] | None = None
+    with unavailable_when_transient("The activity catalog"):
+        while True:  # one Query per MB of the partition
+            page, last_key = query_page(ActivityRecord, "by_org", org_id, None, last_key)
+            found.extend(skipping_corrupt(to_domain, page))
+            if last_key is None:
+                return tuple(found)
 
 
 def clear_catalog_cache() -> None:
-    _catalog_cache.clear()
+    _partitions.clear()
 
 
 def save(activities: Iterable[Activity]) -> None:

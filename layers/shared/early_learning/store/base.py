@@ -11,12 +11,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.models import Model
 
 from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
 from early_learning.store.botocore_data import DynamoDBDataLoader
+from early_learning.store.errors import STORE_ERRORS, error_code, is_transient
 
 BATCH_GET_LIMIT = 100  # DynamoDB's maximum keys per BatchGetItem
 
@@ -105,10 +107,12 @@ def counting_calls() -> Iterator[list[str]]:
 
 @dataclass
 class BatchRead:
-    """Raw items found (by key), keys proven absent are simply not in ``items``; ``unfinished`` were not read."""
+    """Raw items found (by key), keys proven absent are simply not in ``items``; ``unfinished`` were not read;
+    ``corrupt`` were read but do not deserialize as the table's model (a data bug: item 500)."""
 
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     unfinished: set[str] = field(default_factory=set)
+    corrupt: set[str] = field(default_factory=set)
 
 
 # Jitter from the OS (no generator state): with SnapStart, every environment restored from one snapshot would
@@ -137,9 +141,9 @@ def batch_get(
     the deadline: a call is sent only while the deadline leaves room for the worst case of one SDK call (botocore's
     own timeouts and retries, which no check can interrupt); what is left is reported in ``unfinished`` so the
     caller answers those items 503, retryable.
-    Throttling errors that botocore's own retries could not absorb are treated the same way. Any other error is
-    re-raised when nothing at all could be read (the request then fails as a whole), otherwise logged and the
-    keys concerned reported unfinished.
+    Transient errors that botocore's own retries could not absorb are treated the same way (``store.errors``);
+    any other error propagates (a programming error must never look like a retryable 503).
+    A stored item that does not deserialize as ``model`` is reported in ``corrupt`` and logged by key only.
     """
     settings = get_settings()
     # botocore's timeouts and retries run inside one call: a call starts only if its worst case ends in time.
@@ -149,7 +153,6 @@ def batch_get(
     connection = model._get_connection()
     pending = list(dict.fromkeys(keys))
     chunks = [pending[i : i + BATCH_GET_LIMIT] for i in range(0, len(pending), BATCH_GET_LIMIT)]
-    answered = False  # some call succeeded: keys it proved absent are answers too (404s), even with no items
     for chunk in chunks:
         todo: list[dict[str, Any]] = [{hash_key: key} for key in chunk]
         attempt = 0
@@ -159,19 +162,19 @@ def batch_get(
             try:
                 # PynamoDB types keys as str, but takes (and needs) {hash_key: value} maps here.
                 data = connection.batch_get_item(todo, attributes_to_get=attributes)  # type: ignore[arg-type]
-            except Exception as exc:
-                if not _is_transient(exc):
-                    if not answered:
-                        raise
-                    logger.exception("BatchGetItem failed; its keys are reported unfinished")
-                    break
-                logger.warning("BatchGetItem throttled or timed out", extra={"error": type(exc).__name__})
+            except STORE_ERRORS as exc:
+                if not is_transient(exc):
+                    raise
+                logger.warning("BatchGetItem failed transiently", extra={"error": error_code(exc)})
                 unprocessed: list[Any] = todo
             else:
-                answered = True
                 for raw in data.get("Responses", {}).get(model.Meta.table_name, []):
-                    item = model.from_raw_data(raw)
-                    result.items[str(raw[hash_key]["S"])] = item.attribute_values
+                    key = str(raw[hash_key]["S"])
+                    values = attribute_values(model, raw)
+                    if values is None:
+                        result.corrupt.add(key)
+                    else:
+                        result.items[key] = values
                 unprocessed = data.get("UnprocessedKeys", {}).get(model.Meta.table_name, {}).get("Keys", [])
             todo = list(unprocessed)
             if not todo:
@@ -191,21 +194,25 @@ def _key_of(key: dict[str, Any], hash_key: str) -> str:
     return str(value["S"]) if isinstance(value, dict) else str(value)
 
 
-_TRANSIENT = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
+def attribute_values(model: type[Model], raw: dict[str, Any]) -> dict[str, Any] | None:
+    """A DynamoDB item as the model's attribute values, or None (logged by its hash key) when its stored types do
+    not match the model (a number where the model has a string, ...): a corrupt record, not a failed request."""
+    try:
+        return dict(model.from_raw_data(raw).attribute_values)
+    except AttributeDeserializationError:
+        hash_key = model._hash_key_attribute().attr_name  # type: ignore[no-untyped-call]
+        logger.error("Stored item does not match its model", extra={"id": str(raw.get(hash_key, {}).get("S"))})
+        return None
 
 
-_TRANSIENT_CLIENT_ERRORS = {"ReadTimeoutError", "ConnectTimeoutError", "EndpointConnectionError"}
+def query_page(
+    model: type[Model], index_name: str, partition: str, limit: int | None, last_key: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One Query call on one partition of an index: the items' attribute values (corrupt ones logged and left
+    out) and DynamoDB's LastEvaluatedKey (None when the partition is done).
 
-
-def _is_transient(exc: BaseException) -> bool:
-    """True for a transient DynamoDB error (PynamoDB wraps botocore's ClientError as ``cause``)."""
-    cause = getattr(exc, "cause", None) or exc.__cause__ or exc
-    response = getattr(cause, "response", None)
-    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return code in _TRANSIENT or type(cause).__name__ in _TRANSIENT_CLIENT_ERRORS
+    Why not ``Index.query``: its iterator turns every item into a model object as it goes, so one item with wrong
+    stored types raises in the middle of the listing and fails every page (and catalog) that holds it."""
+    data = model._get_connection().query(partition, index_name=index_name, limit=limit, exclusive_start_key=last_key)
+    found = (attribute_values(model, raw) for raw in data.get("Items", ()))
+    return [values for values in found if values is not None], data.get("LastEvaluatedKey")

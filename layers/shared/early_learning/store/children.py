@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import ValidationError
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -17,7 +16,8 @@ from pynamodb.models import Model
 from early_learning.domain import Child
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, batch_get, configure, instrument
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, query_page
+from early_learning.store.errors import skipping_corrupt, unavailable_when_transient, validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id", "classroom_id")
 """Attributes the permission check needs: always read, whatever ``fields`` asks for, then dropped."""
@@ -35,12 +35,20 @@ class ByOrgIndex(GlobalSecondaryIndex["ChildRecord"]):  # type: ignore[no-untype
 
 
 class ByClassroomIndex(GlobalSecondaryIndex["ChildRecord"]):  # type: ignore[no-untyped-call]
+    """Children by classroom, partitioned by organization and classroom (``org_classroom``): a classroom id is only
+    meaningful inside its organization, so a page never reads, and a cursor never carries, another one's children."""
+
     class Meta:
         index_name = "by_classroom"
         projection = AllProjection()
 
-    classroom_id = UnicodeAttribute(hash_key=True)
+    org_classroom = UnicodeAttribute(hash_key=True)
     id = UnicodeAttribute(range_key=True)
+
+
+def org_classroom(org_id: str, classroom_id: str) -> str:
+    """The ``by_classroom`` partition of a classroom: ``org_id#classroom_id``."""
+    return f"{org_id}#{classroom_id}"
 
 
 class ChildRecord(Model):
@@ -54,6 +62,7 @@ class ChildRecord(Model):
     birth_date = UnicodeAttribute()  # ISO date, as the API returns it (projections need no conversion)
     focus_domains = ListAttribute(of=UnicodeAttribute, default=list)
     special_needs = ListAttribute(of=UnicodeAttribute, default=list)
+    org_classroom = UnicodeAttribute()  # the by_classroom partition: org_classroom(org_id, classroom_id)
 
     by_org = ByOrgIndex()
     by_classroom = ByClassroomIndex()
@@ -62,22 +71,14 @@ class ChildRecord(Model):
 configure(ChildRecord, get_settings().children_table)
 
 
-class CorruptChildRecord(Exception):
-    """A stored child does not match the domain model (a data bug: the request fails as a whole)."""
-
-
 def to_domain(values: dict[str, Any]) -> Child:
-    """The domain model of a stored child. A validation error would quote the stored values, names included, in
-    logs and tracebacks; it is replaced by one that names only the child's id and the fields at fault."""
-    try:
-        return Child.model_validate({k: v for k, v in values.items() if v is not None})
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in error["loc"]) for error in exc.errors(include_input=False)})
-        raise CorruptChildRecord(f"Child {values.get('id')} has invalid stored fields: {', '.join(fields)}") from None
+    """The domain model of a stored child; ``CorruptRecord`` (naming only its id and fields) when it does not
+    validate."""
+    return validated(Child, {k: v for k, v in values.items() if k != "org_classroom"}, "Child")
 
 
 def to_record(child: Child) -> ChildRecord:
-    return ChildRecord(**child.model_dump(mode="json"))
+    return ChildRecord(**child.model_dump(mode="json"), org_classroom=org_classroom(child.org_id, child.classroom_id))
 
 
 def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str] | None = None) -> BatchRead:
@@ -90,22 +91,22 @@ def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str]
 def list_page(
     index: ListIndex, partitions: list[str], limit: int, position: tuple[int, dict[str, Any] | None]
 ) -> tuple[list[Child], tuple[int, dict[str, Any] | None] | None]:
-    """One page of the children in ``partitions`` (org ids for ``by_org``, classroom ids for ``by_classroom``),
-    queried one partition after another, in that order.
+    """One page of the children in ``partitions`` (org ids for ``by_org``, ``org_classroom`` values for
+    ``by_classroom``), queried one partition after another, in that order. Corrupt children are logged by id and
+    left out; a transient failure raises ``StoreUnavailable``.
 
     ``position`` is (index into partitions, DynamoDB LastEvaluatedKey or None); the returned position is where the
     next page starts, or None when everything was listed.
     """
     instrument(ChildRecord)
-    gsi = ChildRecord.by_org if index == "by_org" else ChildRecord.by_classroom
     items: list[Child] = []
     at, last_key = position
-    while at < len(partitions) and len(items) < limit:
-        query = gsi.query(partitions[at], limit=limit - len(items), last_evaluated_key=last_key)
-        items.extend(to_domain(record.attribute_values) for record in query)
-        last_key = query.last_evaluated_key
-        if last_key is None:
-            at += 1
+    with unavailable_when_transient("The children"):
+        while at < len(partitions) and len(items) < limit:
+            page, last_key = query_page(ChildRecord, index, partitions[at], limit - len(items), last_key)
+            items.extend(skipping_corrupt(to_domain, page))
+            if last_key is None:
+                at += 1
     return items, (at, last_key) if at < len(partitions) else None
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from early_learning.domain import HistoryEntry
+from early_learning.domain import CorruptRecord, HistoryEntry
 from early_learning.envelope import Deadline
+from early_learning.observability import logger
 from early_learning.settings import get_settings
 from early_learning.store.base import batch_get, configure, instrument
+from early_learning.store.errors import validated
 
 MAX_ENTRIES = 20
 """Entries kept per child: what counts as 'recently done' for the recommendations (and bounds the item size)."""
@@ -44,17 +45,23 @@ class Histories:
 
     entries: dict[str, tuple[HistoryEntry, ...]] = field(default_factory=dict)
     unfinished: set[str] = field(default_factory=set)
+    corrupt: set[str] = field(default_factory=set)
+    """Children whose stored history does not validate (logged by id): their recommendations are item 500."""
 
 
 def read_many(child_ids: Iterable[str], deadline: Deadline) -> Histories:
     instrument(HistoryRecord)
     read = batch_get(HistoryRecord, child_ids, deadline)
-    histories = Histories(unfinished=read.unfinished)
+    histories = Histories(unfinished=read.unfinished, corrupt=set(read.corrupt))
     for child_id, values in read.items.items():
-        histories.entries[child_id] = tuple(
-            HistoryEntry(activity_id=entry.activity_id, done_on=date.fromisoformat(entry.done_on))
-            for entry in values.get("entries") or ()
-        )
+        try:
+            histories.entries[child_id] = tuple(
+                validated(HistoryEntry, {"id": child_id, "activity_id": e.activity_id, "done_on": e.done_on}, "History")
+                for e in values.get("entries") or ()
+            )
+        except CorruptRecord as exc:
+            logger.error("Corrupt history", extra={"id": exc.record_id, "fields": exc.fields})
+            histories.corrupt.add(child_id)
     return histories
 
 

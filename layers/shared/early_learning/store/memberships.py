@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
+from cachetools import TLRUCache
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
-from early_learning.domain import Membership, Role, StoreUnavailable
-from early_learning.observability import logger
+from early_learning.domain import Membership, Role
 from early_learning.settings import get_settings
-from early_learning.store.base import _is_transient, configure, instrument
+from early_learning.store.base import configure, instrument
+from early_learning.store.errors import unavailable_when_transient
 
 
 class MembershipRecord(Model):
@@ -27,36 +27,47 @@ class MembershipRecord(Model):
 
 configure(MembershipRecord, get_settings().memberships_table)
 
-_cache: dict[str, tuple[float, Membership | None]] = {}
+
+def _expiry(_sub: str, membership: Membership | None, now: float) -> float:
+    settings = get_settings()
+    return now + (settings.membership_cache_ttl_s if membership is not None else settings.membership_negative_ttl_s)
+
+
+_cache: TLRUCache[str, Membership | None] = TLRUCache(maxsize=get_settings().membership_cache_size, ttu=_expiry)
+"""Answers by ``sub``: a membership for ``membership_cache_ttl_s``, "no membership" only for the short
+``membership_negative_ttl_s`` (a user invited a moment ago gets in at once); at most ``membership_cache_size``
+entries, the least recently used dropped first, so a stream of unknown tokens cannot grow it."""
+
+
+_ABSENT = object()
 
 
 def get(sub: str) -> Membership | None:
-    """The membership of ``sub``, or None; answers (absent ones too) are kept for ``membership_cache_ttl_s``.
-    Throttling or timeouts that botocore's retries could not absorb raise ``StoreUnavailable`` (a 503 problem)."""
-    now = time.monotonic()
-    cached = _cache.get(sub)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    instrument(MembershipRecord)
-    try:
-        record = MembershipRecord.get(sub)
-    except MembershipRecord.DoesNotExist:
-        membership = None
-    except Exception as exc:
-        if not _is_transient(exc):
-            raise
-        logger.warning("Membership read throttled or timed out", extra={"error": type(exc).__name__})
-        raise StoreUnavailable("Your membership could not be read in time; retry the request") from None
-    else:
-        membership = Membership(
-            sub=record.sub,
-            org_id=record.org_id,
-            role=Role(record.role),
-            classroom_ids=frozenset(record.classroom_ids or ()),
-            child_ids=frozenset(record.child_ids or ()),
-        )
-    _cache[sub] = (now + get_settings().membership_cache_ttl_s, membership)
+    """The membership of ``sub``, or None (cached, see ``_cache``). A transient store failure raises
+    ``StoreUnavailable`` (a 503 problem); anything else propagates."""
+    cached = _cache.get(sub, _ABSENT)
+    if cached is not _ABSENT:
+        return cached  # type: ignore[return-value]
+    membership = read_fresh(sub)
+    _cache[sub] = membership
     return membership
+
+
+def read_fresh(sub: str) -> Membership | None:
+    """The membership of ``sub`` as stored now, bypassing the cache (writes need it fresh: DESIGN 4)."""
+    instrument(MembershipRecord)
+    with unavailable_when_transient("Your membership"):
+        try:
+            record = MembershipRecord.get(sub)
+        except MembershipRecord.DoesNotExist:
+            return None
+    return Membership(
+        sub=record.sub,
+        org_id=record.org_id,
+        role=Role(record.role),
+        classroom_ids=frozenset(record.classroom_ids or ()),
+        child_ids=frozenset(record.child_ids or ()),
+    )
 
 
 def clear_cache() -> None:

@@ -10,8 +10,10 @@ from early_learning.web.dependencies import (
     RequestDeadline,
     ResourceId,
 )
+from early_learning.web.http_api import MANGUM_HANDLERS
 
 __all__ = [
+    "MANGUM_HANDLERS",
     "NOT_FOUND_RESPONSE",
     "PROBLEM_RESPONSES",
     "CurrentCaller",

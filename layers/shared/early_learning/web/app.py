@@ -13,11 +13,13 @@ fastapi_imported()  # before any other import of FastAPI: why in lean_import
 # ruff: noqa: E402
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from early_learning.api_models import GatewayError, Problem
 from early_learning.observability import logger, metrics
 from early_learning.settings import get_settings
 from early_learning.web import problems
+from early_learning.web.body_limit import BodyLimit
 
 API_VERSION = "1.0.0"
 
@@ -41,10 +43,19 @@ def _error_response(
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error_response("Malformed JSON, a body that is not JSON, unsupported resource type, unknown field"),
-    401: _error_response('Missing or invalid token (API Gateway\'s `{"message": "Unauthorized"}`)', gateway=True),
+    401: _error_response(
+        'Missing or invalid token (API Gateway\'s `{"message": "Unauthorized"}`), or an ID token instead of an '
+        "access token (a problem from the function)",
+        gateway=True,
+    ),
     403: _error_response("Authenticated, but not a member of any organization"),
-    413: _error_response("Request body over 10 MB (refused by API Gateway, or by the function)", gateway=True),
-    422: _error_response("Request does not match the schema (an `errors` entry per invalid field)"),
+    413: _error_response(
+        "Request body over 10 MB (API Gateway), or over 1 MB on a synchronous batch route (the function)", gateway=True
+    ),
+    422: _error_response(
+        "Request does not match the schema: strict JSON types, no unknown members (an `errors` entry per invalid "
+        "field, at most 20)"
+    ),
     429: _error_response("Too many requests (API Gateway's throttling)", problem=False, gateway=True),
     500: _error_response(
         "Unexpected error: problem details with a correlation id, or API Gateway's message when a function fails",
@@ -66,9 +77,10 @@ NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(title: str, description: str) -> FastAPI:
-    """A FastAPI app with problem details, gzip for responses over 1 KB, a request body limit, and no docs routes
-    of its own (API Gateway routes only the API paths; the local stack serves /docs for every function at once)."""
+def create_app(title: str, description: str, max_body_bytes: int | None = None) -> FastAPI:
+    """A FastAPI app with problem details, gzip for responses over 1 KB, ``Cache-Control: no-store``, a request body
+    limit (``max_body_bytes``, default the gateway's 10 MB: the synchronous batch functions pass 1 MB), and no docs
+    routes of its own (API Gateway routes only the API paths; the local stack serves /docs for every function)."""
     app = FastAPI(
         title=title,
         description=description,
@@ -76,11 +88,11 @@ def create_app(title: str, description: str) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        # API Gateway refuses bodies over 10 MB first; this is for direct invocations (FastAPI raises a 413).
-        max_body_size=get_settings().max_body_bytes,
     )
     problems.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(BodyLimit, limit=max_body_bytes or get_settings().max_body_bytes)
+    app.add_middleware(NoStore)  # outermost: problems, 413s and 500s included
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -90,6 +102,23 @@ def create_app(title: str, description: str) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+class NoStore:
+    """ASGI middleware: ``Cache-Control: no-store`` on every response (DESIGN 3.4). Responses carry children's
+    personal data or what a caller's permissions allowed; neither a browser nor a shared cache may keep them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
 
 
 def observed(

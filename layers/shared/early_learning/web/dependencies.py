@@ -3,6 +3,7 @@ and query parameters the routes share."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -26,6 +27,10 @@ async def current_caller(request: Request) -> Membership:
     claims = _event(request).get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims")
     if not claims or not claims.get("sub"):
         raise Unauthenticated("No verified identity on the request")
+    if claims.get("token_use") != "access":
+        # API Gateway's JWT authorizer accepts a Cognito ID token too (same issuer, its audience is the client):
+        # only access tokens may call the API (DESIGN 4).
+        raise Unauthenticated("Only access tokens may call this API: send the access token, not the ID token")
     principal = Principal.from_claims(claims)
     membership = memberships.get(principal.sub)
     if membership is None:
@@ -34,9 +39,31 @@ async def current_caller(request: Request) -> Membership:
 
 
 async def request_deadline(request: Request) -> Deadline:
+    """The time the request may still spend: what Lambda and API Gateway both still allow, less the safety margin."""
     context = request.scope.get("aws.context")
-    remaining_ms = context.get_remaining_time_in_millis() if context is not None else 30_000
-    return Deadline(remaining_ms, get_settings().deadline_safety_ms)
+    settings = get_settings()
+    return Deadline(
+        remaining_ms(
+            context.get_remaining_time_in_millis() if context is not None else None,
+            _event(request).get("requestContext", {}).get("timeEpoch"),
+            time.time() * 1000,
+            settings.integration_timeout_ms,
+        ),
+        settings.deadline_safety_ms,
+    )
+
+
+def remaining_ms(
+    lambda_remaining_ms: int | None, time_epoch_ms: Any, now_ms: float, integration_timeout_ms: int
+) -> int:
+    """``min(Lambda's remaining time, requestContext.timeEpoch + the integration timeout - now)``: API Gateway
+    counts its 30 s from when it received the request, so a cold start or a slow authorizer before the handler
+    shortens what is left (DESIGN 3.6). Without a usable ``timeEpoch``, Lambda's time alone; without a context
+    (a direct call), the integration timeout."""
+    remaining = lambda_remaining_ms if lambda_remaining_ms is not None else integration_timeout_ms
+    if isinstance(time_epoch_ms, int | float) and not isinstance(time_epoch_ms, bool):
+        remaining = min(remaining, int(time_epoch_ms + integration_timeout_ms - now_ms))
+    return max(0, remaining)
 
 
 async def request_date(request: Request) -> date:

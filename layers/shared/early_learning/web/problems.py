@@ -11,8 +11,19 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from early_learning.api_models import Problem
-from early_learning.domain import DomainError
+from early_learning.api_models import MAX_PROBLEM_ERRORS, Problem
+from early_learning.domain import (
+    DomainError,
+    InvalidCursor,
+    InvalidId,
+    InvalidRequest,
+    NoMembership,
+    NotFound,
+    StoreUnavailable,
+    Unauthenticated,
+    UnknownFields,
+    UnsupportedResourceType,
+)
 from early_learning.observability import logger
 from early_learning.settings import get_settings
 
@@ -61,17 +72,44 @@ async def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
         # FastAPI parses a body as JSON only when it is declared so (its strict content type check).
         return problem_response(400, "The request body must be JSON, sent with Content-Type: application/json")
     items = []
-    for error in errors[:50]:
+    for error in errors[:MAX_PROBLEM_ERRORS]:
         where, pointer = _pointer(tuple(error.get("loc", ())))
         # pydantic's messages name the rule broken, never the input; the input itself is not echoed back.
         items.append({"pointer": pointer, "location": where, "detail": str(error.get("msg", "Invalid value"))[:200]})
-    return problem_response(422, "The request does not match the schema", errors=items)
+    detail = "The request does not match the schema"
+    if len(errors) > MAX_PROBLEM_ERRORS:
+        detail += f" ({len(errors)} errors; the first {MAX_PROBLEM_ERRORS} are listed)"
+    return problem_response(422, detail, errors=items)
+
+
+DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str]] = {
+    UnsupportedResourceType: (400, "Unsupported resource type"),
+    UnknownFields: (400, "Unknown fields"),
+    InvalidId: (400, "Invalid id"),
+    InvalidCursor: (400, "Invalid cursor"),
+    InvalidRequest: (400, "Bad Request"),
+    Unauthenticated: (401, "Unauthorized"),
+    NoMembership: (403, "Forbidden"),
+    NotFound: (404, "Not Found"),
+    StoreUnavailable: (503, "Service Unavailable"),
+}
+"""Status and title of each domain error (the nearest class in its MRO wins); the domain itself knows no HTTP."""
+
+
+def domain_status(exc: DomainError) -> tuple[int, str]:
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_PROBLEMS:
+            return DOMAIN_PROBLEMS[cls]
+    return 500, _TITLES[500]
 
 
 async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    response = problem_response(exc.status, exc.detail, title=exc.title)
-    if exc.status == 503:
+    status, title = domain_status(exc)
+    response = problem_response(status, exc.detail, title=title)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if status == 503:
         # Nothing could be read in time (throttling, a slow store): worth retrying after the store's own backoff cap.
         response.headers["Retry-After"] = str(retry_after_s())
     return response
@@ -85,8 +123,6 @@ def retry_after_s() -> int:
 async def _http_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = str(exc.detail) if exc.detail else None
-    if exc.status_code == 413:  # FastAPI's max_body_size (see create_app)
-        detail = f"The request body is over the limit of {get_settings().max_body_bytes} bytes"
     response = problem_response(exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)
