@@ -55,6 +55,13 @@ class BackgroundStack:
         return self.process.returncode
 
 
+def _written_by(stack_file: Path, pid: int) -> bool:
+    try:
+        return bool(json.loads(stack_file.read_text()).get("pid") == pid)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 @contextlib.contextmanager
 def background_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[BackgroundStack]:
     """A running stack whose files live in ``workdir``; on exit it is stopped and its process group killed."""
@@ -82,7 +89,7 @@ def background_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> 
     started = BackgroundStack({}, env, log, stack_file, process)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not stack_file.exists():
+        while not _written_by(stack_file, process.pid):  # a stale file of a killed stack does not count
             if process.poll() is not None or time.monotonic() > deadline:
                 raise StackDidNotStart(f"the local stack did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)

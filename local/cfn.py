@@ -112,6 +112,10 @@ class FunctionSpec:
     memory_mb: int
     environment: dict[str, str] = field(default_factory=dict)
     routes: tuple[Route, ...] = ()
+    code_uri: str = ""
+    """The function's folder, relative to the repository (Lambda's ``/var/task``)."""
+    handler: str = ""
+    """The template's ``Handler`` (``app.handler``), as the Runtime Interface Client takes it."""
 
     def load_handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         handler: Callable[[dict[str, Any], Any], dict[str, Any]] = getattr(
@@ -145,6 +149,8 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
             memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
             environment={k: str(local_value(v, template)) for k, v in env.items()},
             routes=routes,
+            code_uri=code_uri,
+            handler=str(props["Handler"]),
         )
     return specs
 

@@ -11,6 +11,7 @@ Also serves ``/openapi.json`` and ``/docs`` (Swagger UI) for every function's ro
 from __future__ import annotations
 
 import base64
+import binascii
 import enum
 import json
 import logging
@@ -25,13 +26,14 @@ from urllib.parse import parse_qsl
 import anyio
 import anyio.to_thread
 import jwt
-from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from local import cfn, lambda_runtime
+from local import cfn
 from local.httpapi import CorsPolicy, JwtAuthorizer
+from local.lambda_.environment import ACCOUNT_ID
+from local.lambda_.pool import FunctionPool
 
 log = logging.getLogger("local.gateway")
 
@@ -290,7 +292,7 @@ def build_event(
     host = headers.get("host", "localhost")
     path = decoded_path(request)
     context: dict[str, Any] = {
-        "accountId": lambda_runtime.ACCOUNT_ID,
+        "accountId": ACCOUNT_ID,
         "apiId": "local",
         "domainName": host,
         "domainPrefix": host.split(".", 1)[0],
@@ -376,6 +378,8 @@ class GatewayConfig:
     """Everything the gateway takes from the template and the running emulator."""
 
     functions: Mapping[str, cfn.FunctionSpec]
+    pools: Mapping[str, FunctionPool]
+    """Each function's execution environments, by logical id."""
     region: str
     verifiers: Mapping[str, JwtVerifier]
     route_authorizers: Mapping[str, str | None]
@@ -445,26 +449,35 @@ class Gateway:
         return await self._invoke(self.config.functions[route.function], event)
 
     async def _invoke(self, spec: cfn.FunctionSpec, event: dict[str, Any]) -> Response:
-        limit = min(float(spec.timeout_s), self.config.integration_timeout_s)
+        """A synchronous invocation through the function's execution environments (``local.lambda_``), mapped as
+        API Gateway maps it: a failed invocation (the handler raised, init failed, the function timed out) is a 500,
+        no answer within the integration timeout a 503."""
+        pool = self.config.pools[spec.name]
         # One line per invocation (with the request id the response carries as apigw-requestid): what API Gateway's
         # execution log would show, and how the tests check that a refused request never reached a function.
         log.info("invoke %s request %s", spec.name, event["requestContext"]["requestId"])
+        payload = json.dumps(event).encode()
         try:
-            with anyio.fail_after(limit):
-                # A handler cannot be interrupted in-process: past the limit the gateway answers without it.
-                result = await anyio.to_thread.run_sync(
-                    lambda_runtime.invoke, spec, event, self.config.region, abandon_on_cancel=True
-                )
-            return to_response(result)
+            with anyio.fail_after(self.config.integration_timeout_s):
+                # The environment enforces the function's own timeout (and is replaced); this is the gateway's.
+                outcome = await anyio.to_thread.run_sync(pool.invoke, payload, None, abandon_on_cancel=True)
         except TimeoutError:
-            log.error("%s did not answer within %.0f s", spec.name, limit)
-            if limit < self.config.integration_timeout_s:  # the function timed out: Lambda reports an error
-                return gateway_error(500, "Internal Server Error")
+            log.error("%s did not answer within %.0f s", spec.name, self.config.integration_timeout_s)
             return gateway_error(503, "Service Unavailable")
-        except Exception:
-            # An error escaping the handler (or a bad proxy response) is a failed invocation: API Gateway says 500.
-            log.exception("%s failed", spec.name)
+        if outcome.error is not None or outcome.result is None:
+            # The error's type only: its message may quote data the function handled.
+            log.error("%s failed: %s", spec.name, (outcome.error or {}).get("errorType", "no result"))
             return gateway_error(500, "Internal Server Error")
+        try:
+            return to_response(json.loads(outcome.result))
+        except (ValueError, TypeError, KeyError, binascii.Error):
+            log.error("%s returned a response API Gateway cannot map", spec.name)
+            return gateway_error(500, "Internal Server Error")
+
+    def close(self) -> None:
+        """Stop every function's execution environments."""
+        for pool in self.config.pools.values():
+            pool.close()
 
     async def _read_body(self, request: Request) -> bytes:
         chunks: list[bytes] = []
@@ -505,11 +518,6 @@ class Gateway:
             return None
         if request.url.path == "/openapi.json":
             return JSONResponse(self.config.openapi)
-        if request.url.path == "/docs":
-            # Swagger UI's JavaScript and CSS come from a CDN: the page needs internet access, the API does not.
-            return get_swagger_ui_html(
-                openapi_url="/openapi.json",
-                title=f"{self.config.openapi['info']['title']} (local)",
-                swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
-            )
-        return None
+        from local.docs import docs_page  # Swagger UI's page and its assets, served from a pinned package
+
+        return docs_page(request.url.path, self.config.openapi["info"]["title"])

@@ -1,8 +1,9 @@
 """`make invoke FUNCTION=BatchGetFunction EVENT=events/batch_get.json`: a docker-free `sam local invoke`.
 
-Runs the function's handler once, in this process, with the event file and a Lambda context, against the tables
-of the running local stack (`make run`), and prints the response with its body decoded. The function's logs and
-metrics go to stderr, the response to stdout.
+Runs the function once through the local Lambda runtime (``local.lambda_``: a worker process with the Runtime
+Interface Client, the function's own environment, a cold start and its REPORT line), with the event file, against
+the tables of the running local stack (`make run`), and prints the response with its body decoded. The function's
+logs and metrics, and the REPORT line, go to stderr, the response to stdout.
 
 The event is used as it is, except that ``requestContext.timeEpoch`` becomes the current time, as API Gateway stamps
 a request it receives (the functions count its 30 s integration timeout from it; the fixed time of an event file
@@ -17,12 +18,15 @@ import base64
 import contextlib
 import gzip
 import json
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from local import cfn, lambda_runtime
+from local import cfn
+from local.lambda_.environment import function_environment, stack_overrides
+from local.lambda_.pool import FunctionPool
 
 
 def readable(response: Any) -> Any:
@@ -64,13 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as exc:
         print(exc, file=sys.stderr)
         return 1
-    lambda_runtime.prepare_process(stack["aws_endpoint_url"], stack["region"])
     if isinstance(event.get("requestContext"), dict):
         event["requestContext"]["timeEpoch"] = int(time.time() * 1000)
-    # The handler module creates its loggers on import: import and run it with stdout on stderr.
-    with contextlib.redirect_stdout(sys.stderr):
-        response = lambda_runtime.invoke(spec, event, stack["region"])
-    print(json.dumps(readable(response), indent=2, ensure_ascii=False))
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    environment = function_environment(spec, stack["aws_endpoint_url"], stack["region"], stack_overrides())
+    # The worker's own output (the function's logs) goes to stderr, so that stdout is the response alone.
+    pool = FunctionPool(spec, environment, stack["region"], concurrency=1, output=sys.stderr)
+    try:
+        outcome = pool.invoke(json.dumps(event).encode())
+    finally:
+        pool.close()
+    if outcome.error is not None or outcome.result is None:
+        print(json.dumps(outcome.error, indent=2), file=sys.stderr)
+        return 1
+    print(json.dumps(readable(json.loads(outcome.result)), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -28,8 +28,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from local import cfn, demo, lambda_runtime
+from local import cfn, child_process, demo, lambda_runtime
 from local.httpapi import cors_policy, jwt_authorizers, resolve, route_authorizers
+from local.lambda_.environment import function_environment, stack_overrides
+from local.lambda_.pool import DEFAULT_CONCURRENCY, FunctionPool
 
 ROOT = cfn.ROOT
 DEFAULT_STACK_FILE = ROOT / ".local" / "stack.json"
@@ -58,11 +60,40 @@ def read_stack_file(path: Path | None = None) -> dict[str, Any]:
     if not path.exists():
         raise StackError(f"No local stack is running ({path} not found): start one with `make run`.")
     stack: dict[str, Any] = json.loads(path.read_text())
+    if not _alive(stack.get("pid")):
+        raise StackError(f"{path} is left from a stack that is no longer running: start one with `make run`.")
     endpoint = str(stack["aws_endpoint_url"]).removeprefix("http://")
     host, _, port = endpoint.partition(":")
     if not _listening(host, int(port or 80)):
         raise StackError(f"The local stack in {path} is not answering on {stack['aws_endpoint_url']}: `make run`.")
     return stack
+
+
+def _alive(pid: Any) -> bool:
+    """Whether the process that wrote a stack file still runs (a file without a pid: assumed so)."""
+    if pid is None:
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError, TypeError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_stack_file(path: Path) -> None:
+    """Refuse to start over a running stack's file; a stale one (its stack was killed) is replaced."""
+    if not path.exists():
+        return
+    try:
+        pid = json.loads(path.read_text()).get("pid")
+    except (OSError, ValueError, AttributeError):
+        pid = -1
+    if pid is not None and _alive(pid) and pid != os.getpid():
+        raise StackError(f"{path} belongs to a running stack (pid {pid}): stop it, or set STACK_FILE=")
+    log.info("replacing the stale %s", path)
+    path.unlink(missing_ok=True)
 
 
 def _listening(host: str, port: int) -> bool:
@@ -77,14 +108,13 @@ def _listening(host: str, port: int) -> bool:
 
 
 def start_emulator(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """moto server as a child process, its request log in ``log_path``."""
+    """moto server as a child process that dies with the stack, even on SIGKILL (``child_process``), its request
+    log in ``log_path``. Started from the main thread, which lives as long as the stack."""
     server = Path(sys.executable).with_name("moto_server")
     command = [str(server)] if server.exists() else [sys.executable, "-m", "moto.server"]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as output:
-        return subprocess.Popen(
-            [*command, "-H", HOST, "-p", str(port)], stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
+        return child_process.start([*command, "-H", HOST, "-p", str(port)], stdout=output, stderr=output)
 
 
 def wait_for_emulator(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
@@ -183,28 +213,44 @@ def create_demo_users(cognito: Any, pool_id: str) -> dict[str, str]:
 # --- the gateway ---------------------------------------------------------------------------------------------
 
 
-def load_functions() -> tuple[dict[str, cfn.FunctionSpec], dict[str, Any] | None]:
-    """Import every function's handler (its cold start) and build the OpenAPI document from their apps. A function
-    that cannot be imported is reported; its routes answer 500, as a Lambda whose init fails."""
-    from local.openapi import OpenApiError, build_document
+def start_document_build(path: Path) -> subprocess.Popen[bytes]:
+    """``python -m local.openapi --write``: the OpenAPI document of every function, built in a child process (it
+    imports every function's app, which the stack itself never does), while the emulator boots."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "shared"), str(ROOT)])}
+    return child_process.start(
+        [sys.executable, "-m", "local.openapi", "--write", str(path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
-    specs = cfn.functions()
-    loaded = {}
-    for name, spec in specs.items():
-        try:
-            lambda_runtime.load_handler(spec)
-            loaded[name] = spec
-        except Exception:
-            log.exception("%s could not be imported: its routes will answer 500", name)
-    try:
-        return specs, build_document(loaded)
-    except OpenApiError as exc:
-        log.warning("no /docs: %s", exc)
-        return specs, None
+
+def finish_document_build(process: subprocess.Popen[bytes], path: Path) -> dict[str, Any] | None:
+    _, errors = process.communicate(timeout=READY_TIMEOUT_S)
+    if process.returncode != 0:
+        log.warning("no /docs: %s", errors.decode(errors="replace").strip()[-500:])
+        return None
+    document: dict[str, Any] = json.loads(path.read_text())
+    return document
+
+
+def build_pools(aws_endpoint_url: str) -> dict[str, FunctionPool]:
+    """Every function's execution environments (none started yet: each starts on its first request), with the
+    function's own environment and the settings given to the stack (``LAMBDA_CONCURRENCY`` per function)."""
+    raw = os.environ.get("LAMBDA_CONCURRENCY") or str(DEFAULT_CONCURRENCY)
+    if not raw.isdigit() or int(raw) < 1:
+        raise StackError(f"LAMBDA_CONCURRENCY={raw!r} is not a positive number")
+    overrides = stack_overrides()
+    return {
+        name: FunctionPool(spec, function_environment(spec, aws_endpoint_url, REGION, overrides), REGION, int(raw))
+        for name, spec in cfn.functions().items()
+    }
 
 
 def build_gateway(
-    specs: dict[str, cfn.FunctionSpec], document: dict[str, Any] | None, pool: UserPool, aws_endpoint_url: str
+    pools: dict[str, FunctionPool], document: dict[str, Any] | None, pool: UserPool, aws_endpoint_url: str
 ) -> Any:
     """The gateway app for the template's routes, its JWT authorizers checking tokens of the emulator's pool."""
     from local.gateway import Gateway, GatewayConfig, JwtVerifier
@@ -219,7 +265,8 @@ def build_gateway(
     default_throttle, route_throttles = cfn.throttling()
     return Gateway(
         GatewayConfig(
-            functions=specs,
+            functions={name: function_pool.spec for name, function_pool in pools.items()},
+            pools=pools,
             region=REGION,
             verifiers=verifiers,
             route_authorizers=route_authorizers(),
@@ -315,18 +362,19 @@ def main() -> int:
             signal.signal(stop, _raise_interrupt)
     path = stack_file()
     emulator: subprocess.Popen[bytes] | None = None
+    gateway: Any = None
     wrote_stack_file = False
     try:
+        claim_stack_file(path)
         api_port, aws_port = _port("API_PORT", 8000), _port("AWS_PORT", 5000)
         aws_url, api_url = f"http://{HOST}:{aws_port}", f"http://{HOST}:{api_port}"
-        # Before anything imports the layer: the functions' environment, pointing at the emulator.
-        for conflict in lambda_runtime.prepare_process(aws_url, REGION):
-            log.warning("functions disagree on %s: the first function's value applies to all", conflict)
+        # Before anything imports the layer (the demo data is written through its store): its tables and endpoint.
+        lambda_runtime.prepare_process(aws_url, REGION)
         import boto3
         import uvicorn
 
         emulator = start_emulator(aws_port, path.parent / "moto.log")
-        specs, document = load_functions()  # while the emulator boots
+        document_build = start_document_build(path.parent / "openapi.json")  # while the emulator boots
         wait_for_emulator(emulator, aws_port, path.parent / "moto.log")
         dynamodb = boto3.client("dynamodb", endpoint_url=aws_url, region_name=REGION)
         cognito = boto3.client("cognito-idp", endpoint_url=aws_url, region_name=REGION)
@@ -336,7 +384,9 @@ def main() -> int:
             subs = create_demo_users(cognito, pool.pool_id)
             tables.result()
         counts = demo.seed_demo(demo.SeedContext(subs=subs))
-        gateway = build_gateway(specs, document, pool, aws_url)
+        gateway = build_gateway(
+            build_pools(aws_url), finish_document_build(document_build, path.parent / "openapi.json"), pool, aws_url
+        )
         server = uvicorn.Server(
             uvicorn.Config(gateway, host=HOST, port=api_port, lifespan="off", timeout_graceful_shutdown=5)
         )
@@ -344,6 +394,7 @@ def main() -> int:
         def ready() -> None:
             nonlocal wrote_stack_file
             stack = {
+                "pid": os.getpid(),
                 "api_url": api_url,
                 "aws_endpoint_url": aws_url,
                 "region": REGION,
@@ -370,6 +421,8 @@ def main() -> int:
     finally:
         if wrote_stack_file:
             path.unlink(missing_ok=True)
+        if gateway is not None:
+            gateway.close()  # every function's workers
         if emulator is not None:
             stop_emulator(emulator)
     print("Local stack stopped.", flush=True)

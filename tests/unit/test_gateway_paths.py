@@ -21,6 +21,7 @@ from starlette.requests import Request
 from local import cfn
 from local.gateway import Gateway, GatewayConfig, RouteMatcher, build_event
 from local.httpapi import CorsPolicy
+from local.lambda_.environment import Outcome
 
 ONE = cfn.Route("GET", "/api/v1/things/{id}", "PathRecorder")
 PARTS = cfn.Route("GET", "/api/v1/things/{id}/parts", "PathRecorder")
@@ -57,6 +58,18 @@ def scope_for(target: str, method: str = "GET") -> dict[str, Any]:
     }
 
 
+class InProcessPool:
+    """Stands in for the function's execution environments (``local.lambda_.pool.FunctionPool``): what is under test
+    here is the event the gateway builds, not the runtime (tests/e2e/test_lambda_runtime.py)."""
+
+    def invoke(self, event: bytes, request_id: str | None = None) -> Outcome:
+        result = json.dumps(record(json.loads(event), None)).encode()
+        return Outcome(request_id or "rid", result, None, 0.0, None, 0)
+
+    def close(self) -> None:
+        pass
+
+
 def gateway() -> Gateway:
     spec = cfn.FunctionSpec(
         name="PathRecorder",
@@ -69,6 +82,7 @@ def gateway() -> Gateway:
     return Gateway(
         GatewayConfig(
             functions={spec.name: spec},
+            pools={spec.name: InProcessPool()},  # type: ignore[dict-item]
             region="us-east-1",
             verifiers={},
             route_authorizers={},

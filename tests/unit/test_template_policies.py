@@ -181,3 +181,13 @@ def test_cors_exposes_the_headers_browser_code_needs_to_read() -> None:
 def test_cors_origins_come_from_the_deploy_not_a_wildcard() -> None:
     assert cfn.cors()["AllowOrigins"] == {"Ref": "CorsAllowOrigins"}
     assert "*" not in str(cfn.parameter_default("CorsAllowOrigins"))
+
+
+def test_the_localhost_origin_is_refused_outside_dev() -> None:
+    # DESIGN 3.5: the template's default origin (a local web app) is for dev only; any other stage must name its own
+    rule = cfn.load_template()["Rules"]["CorsOriginsOutsideDevAreNamed"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "Stage"}, "dev"]}]}
+    (assertion,) = rule["Assertions"]
+    default = str(cfn.parameter_default("CorsAllowOrigins"))
+    assert assertion["Assert"] == {"Fn::Not": [{"Fn::Contains": [{"Ref": "CorsAllowOrigins"}, default]}]}
+    assert "localhost" in default
