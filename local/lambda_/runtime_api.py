@@ -62,6 +62,9 @@ class RuntimeApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the client's
+            # delayed ACK hold the body back about 40 ms on every call (measured: 6 ms -> 90 ms per request).
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # one REPORT line per invocation is the log (pool); not one line per Runtime API call
