@@ -1,4 +1,4 @@
-"""Deterministic synthetic catalogs of any size, built from the demo catalog of local/demo.py.
+"""Deterministic synthetic catalogs of any size, built from the demo catalog of local/demo/catalog.py.
 
 The demo generator makes at most a few hundred distinct activities (one per format and theme); a catalog of
 10,000 takes them as templates and varies what the scoring reads the way real catalogs vary: age ranges shifted by
@@ -18,9 +18,9 @@ _NAMESPACE = uuid.UUID("b3c40000-0000-4000-8000-000000000000")
 
 
 def synthetic_catalog(size: int, *, org_id: str = PUBLIC_CATALOG, seed: int = 5) -> list[Activity]:
-    from local import demo
+    from local.demo.catalog import generate_activities
 
-    templates = demo.generate_activities({PUBLIC_CATALOG: 480}, seed=seed)
+    templates = generate_activities({PUBLIC_CATALOG: 480}, seed=seed)
     rng = random.Random(f"{seed}/{size}")
     catalog = []
     for n in range(size):

@@ -13,7 +13,7 @@ the same reads and the same scoring; and two reference points: an empty handler 
 frameworks cost before any of the service's code).
 
 The first invocation reads DynamoDB: here a moto server on loopback (one per measurement, seeded with the core
-data of local/demo.py), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
+data of local/demo/), as a function in AWS calls DynamoDB over the network. Not an in-process moto mock: that
 would import botocore (and much more) before the clock starts and hide the very cost being measured.
 
 Instructions (``--instructions``): wall and CPU time move with whatever else the machine runs (on a busy 2-core
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import PYTHONPATH, ROOT, log, median, ratio, report, table
-from local.background import free_port
+from local.ports import free_port
 
 TARGET_RATIO = 0.75
 CHILD = ROOT / "bench" / "cold_child.py"
@@ -105,12 +105,14 @@ def _seed(aws_url: str, env: dict[str, str]) -> None:
     import boto3
 
     from early_learning.store import activities, memberships
-    from local import cfn, demo, demo_children
+    from local import cfn
+    from local.demo.core import CORE_ACTIVITIES, CORE_MEMBERSHIPS
+    from tests.data import extra
 
     cfn.create_tables(boto3.client("dynamodb", endpoint_url=aws_url, region_name=REGION))
-    activities.save(demo.CORE_ACTIVITIES)
-    memberships.save(demo.CORE_MEMBERSHIPS)
-    demo_children.seed_core()
+    activities.save(CORE_ACTIVITIES)
+    memberships.save(CORE_MEMBERSHIPS)
+    extra.seed_core()
 
 
 def _run_once(subject: Subject, env: dict[str, str], workdir: Path) -> dict[str, Any]:
@@ -185,8 +187,8 @@ def count_instructions(todo: list[Subject], env: dict[str, str], workdir: Path) 
 
 
 def measure(runs: int = 7, before: str | None = None, instructions: bool = False) -> dict[str, Any]:
-    from local import lambda_runtime
-    from local.stack import start_emulator, stop_emulator, wait_for_emulator
+    from local.aws.emulator import start_emulator, stop_emulator, wait_for_emulator
+    from local.aws.environment import layer_environment
 
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         workdir = Path(tmp)
@@ -195,7 +197,7 @@ def measure(runs: int = 7, before: str | None = None, instructions: bool = False
         emulator = start_emulator(port, workdir / "moto.log")
         try:
             wait_for_emulator(emulator, port, workdir / "moto.log")
-            function_env, _ = lambda_runtime.function_environment(aws_url, REGION)
+            function_env, _ = layer_environment(aws_url, REGION)
             _seed(aws_url, function_env)
             env = {
                 key: value

@@ -305,24 +305,24 @@ def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 def _seed_more_children(stack: dict[str, Any], per_classroom: int) -> None:
     """Sunrise's classrooms hold 20 generated children each in the demo data; the batch maximum is 50 for one
     caller, so a few more are added to each (new ids only: the demo's own children stay as they are)."""
-    from local import lambda_runtime
+    from local.aws.environment import prepare_process
 
-    lambda_runtime.prepare_process(stack["aws_endpoint_url"], stack["region"])
+    prepare_process(stack["aws_endpoint_url"], stack["region"])
     from early_learning.store import children
-    from local import demo
-    from local import demo_children as dc
+    from local.demo import ids
+    from local.demo.children import generate_children
 
     extra = [
         child
-        for classroom in (dc.SUNRISE_A, dc.SUNRISE_B)
-        for child in dc.generate_children(demo.SUNRISE, classroom, 20 + per_classroom)[20:]
+        for classroom in (ids.SUNRISE_A, ids.SUNRISE_B)
+        for child in generate_children(ids.SUNRISE, classroom, 20 + per_classroom)[20:]
     ]
     children.save(extra)
 
 
 def measure(repeats: int = 5) -> dict[str, Any]:
     from bench.stack import running_stack
-    from local.token import initiate_auth
+    from local.aws.cognito import initiate_auth
 
     # Caches kept warm for the whole run: every measured request meets a warm function (see the module docstring).
     with running_stack({"CATALOG_CACHE_TTL_S": "3600", "MEMBERSHIP_CACHE_TTL_S": "3600"}) as stack:

@@ -80,22 +80,26 @@ def world(catalog: list[Any] | None = None) -> Iterator[World]:
 
     from early_learning.domain import PUBLIC_CATALOG
     from early_learning.store import activities, history, memberships
-    from local import cfn, demo
-    from local import demo_children as dc
+    from local import cfn
+    from local.demo import ids
+    from local.demo.catalog import generate_activities
+    from local.demo.children import generate_children, generate_history
+    from local.demo.core import CORE_ACTIVITIES, CORE_MEMBERSHIPS
+    from tests.data import extra
 
     with mock_aws():
         cfn.create_tables(boto3.session.Session(region_name="us-east-1").client("dynamodb"))
-        generated = catalog if catalog is not None else demo.generate_activities()
-        every_activity = [*demo.CORE_ACTIVITIES, *dc.EXTRA_ACTIVITIES, *generated]
-        activities.save([*demo.CORE_ACTIVITIES, *generated])
-        memberships.save(demo.CORE_MEMBERSHIPS)
+        generated = catalog if catalog is not None else generate_activities()
+        every_activity = [*CORE_ACTIVITIES, *extra.EXTRA_ACTIVITIES, *generated]
+        activities.save([*CORE_ACTIVITIES, *generated])
+        memberships.save(CORE_MEMBERSHIPS)
         bulk = [
-            *dc.generate_children(demo.SUNRISE, dc.SUNRISE_A, CHILDREN_PER_CLASSROOM),
-            *dc.generate_children(demo.SUNRISE, dc.SUNRISE_B, CHILDREN_PER_CLASSROOM),
+            *generate_children(ids.SUNRISE, ids.SUNRISE_A, CHILDREN_PER_CLASSROOM),
+            *generate_children(ids.SUNRISE, ids.SUNRISE_B, CHILDREN_PER_CLASSROOM),
         ]
-        dc.seed_core(bulk)  # the extra activities, the core children and their histories, and the bulk children
-        visible = [a for a in every_activity if a.org_id in (demo.SUNRISE, PUBLIC_CATALOG)]
-        history.save(dc.generate_history(bulk, sorted(a.id for a in visible)))
+        extra.seed_core(bulk)  # the extra activities, the core children and their histories, and the bulk children
+        visible = [a for a in every_activity if a.org_id in (ids.SUNRISE, PUBLIC_CATALOG)]
+        history.save(generate_history(bulk, sorted(a.id for a in visible)))
         activities.clear_catalog_cache()
         memberships.clear_cache()
         yield World(
@@ -132,36 +136,36 @@ def invoke(handler: Handler, event: dict[str, Any]) -> dict[str, Any]:
 
 
 def batch_get_event(ids: list[str]) -> dict[str, Any]:
-    from local import demo
+    from local.demo.ids import ADMIN_SUNRISE_SUB
     from tests.events import load_event
 
-    return load_event("batch_get.json", body={"resource_type": "activities", "ids": ids}, sub=demo.ADMIN_SUNRISE_SUB)
+    return load_event("batch_get.json", body={"resource_type": "activities", "ids": ids}, sub=ADMIN_SUNRISE_SUB)
 
 
 def get_activity_event(activity_id: str) -> dict[str, Any]:
-    from local import demo
+    from local.demo.ids import ADMIN_SUNRISE_SUB
     from tests.events import load_event
 
-    event = load_event("get_activity.json", sub=demo.ADMIN_SUNRISE_SUB, path=f"/api/v1/activities/{activity_id}")
+    event = load_event("get_activity.json", sub=ADMIN_SUNRISE_SUB, path=f"/api/v1/activities/{activity_id}")
     event["pathParameters"] = {"id": activity_id}
     return event
 
 
 def batch_recommendations_event(child_ids: list[str]) -> dict[str, Any]:
-    from local import demo
+    from local.demo.ids import ADMIN_SUNRISE_SUB
     from tests.events import load_event
 
     body = {"child_ids": child_ids, "max_recommendations": 5}
-    return load_event("batch_recommendations.json", body=body, sub=demo.ADMIN_SUNRISE_SUB)
+    return load_event("batch_recommendations.json", body=body, sub=ADMIN_SUNRISE_SUB)
 
 
 def child_recommendations_event(child_id: str) -> dict[str, Any]:
-    from local import demo
+    from local.demo.ids import ADMIN_SUNRISE_SUB
     from tests.events import load_event
 
     event = load_event(
         "child_recommendations.json",
-        sub=demo.ADMIN_SUNRISE_SUB,
+        sub=ADMIN_SUNRISE_SUB,
         path=f"/api/v1/children/{child_id}/recommendations",
         query={"max_recommendations": "5"},
     )
@@ -170,10 +174,10 @@ def child_recommendations_event(child_id: str) -> dict[str, Any]:
 
 
 def list_event(name: str, limit: int) -> dict[str, Any]:
-    from local import demo
+    from local.demo.ids import ADMIN_SUNRISE_SUB
     from tests.events import load_event
 
-    return load_event(name, sub=demo.ADMIN_SUNRISE_SUB, query={"limit": str(limit)})
+    return load_event(name, sub=ADMIN_SUNRISE_SUB, query={"limit": str(limit)})
 
 
 def handlers() -> dict[str, Handler]:

@@ -63,12 +63,12 @@ def _scoring_only(child_ids: list[str], options: Any) -> Callable[[], Any]:
     from early_learning.envelope import Deadline
     from early_learning.scoring import prepare_catalog, recommend
     from early_learning.store import activities, children, history
-    from local import demo
+    from local.demo import ids
 
     deadline = Deadline(60_000)
     kids = [children.to_domain(children.read_many([cid], deadline).items[cid]) for cid in child_ids]
     recent = history.read_many(child_ids, deadline).entries
-    catalog = activities.visible_catalog(demo.SUNRISE)
+    catalog = activities.visible_catalog(ids.SUNRISE)
     today = date(2026, 2, 16)
 
     def score() -> None:

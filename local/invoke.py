@@ -8,7 +8,7 @@ logs and metrics, and the REPORT line, go to stderr, the response to stdout.
 The event is used as it is, except that ``requestContext.timeEpoch`` becomes the current time, as API Gateway stamps
 a request it receives (the functions count its 30 s integration timeout from it; the fixed time of an event file
 would have run out long ago). Its claims are trusted, as the function trusts API Gateway's (the events in events/
-carry the fixed demo subs of local/demo.py, whose memberships the stack seeds).
+carry the fixed demo subs of local/demo/ids.py, whose memberships the stack seeds).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from local import cfn
 from local.lambda_.environment import function_environment, stack_overrides
 from local.lambda_.pool import FunctionPool
+from local.stack_file import StackError, read_stack_file
 
 
 def readable(response: Any) -> Any:
@@ -47,8 +48,6 @@ def readable(response: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from local.stack import StackError, read_stack_file
-
     functions = cfn.functions()
     parser = argparse.ArgumentParser(prog="python -m local.invoke", description=__doc__.split("\n\n")[0])
     parser.add_argument("function", help=f"logical id in template.yaml: {', '.join(functions)}")

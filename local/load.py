@@ -29,10 +29,12 @@ from typing import Any
 
 import httpx
 
-from local import demo
-from local import demo_children as dc
+from local.aws.cognito import initiate_auth
 from local.background import StackDidNotStart, background_stack
-from local.token import initiate_auth
+from local.demo import ids
+from local.demo.core import CORE_ACTIVITIES
+from local.demo.users import DEMO_PASSWORD
+from local.stack_file import StackError, read_stack_file
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,10 @@ class Request:
     body: dict[str, Any]
 
 
-# What mobile apps and dashboards send: the users and ids of the demo data (local/demo.py, local/demo_children.py),
-# weighted. Six in ten are recommendations, the route with the tightest throttling (10/s, burst 20): the clients
-# together outrun it.
-ACTIVITY_IDS = [a.id for a in demo.CORE_ACTIVITIES] + [demo.MISSING]
-SUNRISE_A = [dc.CHILD_AVA, dc.CHILD_BEN, dc.CHILD_CHLOE, dc.CHILD_DEV]
+# What mobile apps and dashboards send: the users and ids of the demo data (local/demo/), weighted. Six in ten are
+# recommendations, the route with the tightest throttling (10/s, burst 20): the clients together outrun it.
+ACTIVITY_IDS = [a.id for a in CORE_ACTIVITIES] + [ids.MISSING]
+SUNRISE_A = [ids.CHILD_AVA, ids.CHILD_BEN, ids.CHILD_CHLOE, ids.CHILD_DEV]
 MIX: list[tuple[Request, int]] = [
     (
         Request(
@@ -63,7 +64,7 @@ MIX: list[tuple[Request, int]] = [
             "batch get children",
             "admin@sunrise.example",
             "/api/v1/batch/get",
-            {"resource_type": "children", "ids": [*SUNRISE_A, dc.CHILD_ELLA, dc.CHILD_FINN, dc.CHILD_GRACE]},
+            {"resource_type": "children", "ids": [*SUNRISE_A, ids.CHILD_ELLA, ids.CHILD_FINN, ids.CHILD_GRACE]},
         ),
         1,
     ),
@@ -81,7 +82,7 @@ MIX: list[tuple[Request, int]] = [
             "guardian recommendations",
             "parent@sunrise.example",
             "/api/v1/batch/activities/recommendations",
-            {"child_ids": sorted(demo.GUARDIAN_CHILD_IDS), "max_recommendations": 3},
+            {"child_ids": sorted(ids.GUARDIAN_CHILD_IDS), "max_recommendations": 3},
         ),
         2,
     ),
@@ -125,7 +126,7 @@ def tokens(stack: dict[str, Any]) -> dict[str, str]:
     users = {request.user for request, _ in MIX}
     return {
         user: initiate_auth(
-            stack["aws_endpoint_url"], stack["region"], stack["user_pool_client_id"], user, demo.DEMO_PASSWORD
+            stack["aws_endpoint_url"], stack["region"], stack["user_pool_client_id"], user, DEMO_PASSWORD
         )["AccessToken"]
         for user in sorted(users)
     }
@@ -224,8 +225,6 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _existing(path: Path) -> Iterator[dict[str, Any]]:
-    from local.stack import StackError, read_stack_file
-
     try:
         yield read_stack_file(path)
     except StackError as exc:

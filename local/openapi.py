@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from local import cfn
-from local.httpapi import route_authorizers
+from local.gateway.httpapi import route_authorizers
 
 TITLE = "Activity Batch API"
 DESCRIPTION = (

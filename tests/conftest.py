@@ -71,8 +71,8 @@ def aws() -> Iterator[Any]:
 def seeded(aws: Any) -> Any:
     """Tables holding the fixed core data the events in events/ refer to."""
     from early_learning.store import activities, memberships
-    from local import demo
+    from local.demo.core import CORE_ACTIVITIES, CORE_MEMBERSHIPS
 
-    activities.save(demo.CORE_ACTIVITIES)
-    memberships.save(demo.CORE_MEMBERSHIPS)
+    activities.save(CORE_ACTIVITIES)
+    memberships.save(CORE_MEMBERSHIPS)
     return aws

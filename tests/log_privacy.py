@@ -22,7 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from local import demo_children as dc
+from local.demo import ids
+from local.demo.children import generate_children
+from local.demo.core import CORE_CHILDREN
 
 PRIVACY_TEST = "test_log_privacy.py"
 
@@ -126,11 +128,11 @@ def demo_and_test_children() -> list[tuple[str, str, date]]:
     of every classroom as the tests (at the reference date) and the local stack (at today's date, or yesterday's
     around midnight) make them, more than either uses (the generator gives the same first children for a classroom
     whatever the count)."""
-    children = list(dc.CORE_CHILDREN)
-    for today in (dc.REFERENCE_DATE, date.today(), date.today() - timedelta(days=1)):
-        for org_id, classrooms in dc.CLASSROOMS.items():
+    children = list(CORE_CHILDREN)
+    for today in (ids.REFERENCE_DATE, date.today(), date.today() - timedelta(days=1)):
+        for org_id, classrooms in ids.CLASSROOMS.items():
             for classroom_id in classrooms:
-                children.extend(dc.generate_children(org_id, classroom_id, 60, today=today))
+                children.extend(generate_children(org_id, classroom_id, 60, today=today))
     return [(child.id, child.name, child.birth_date) for child in children]
 
 

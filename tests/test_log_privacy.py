@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from local import demo_children as dc
+from local.demo import ids
+from local.demo.core import CORE_CHILDREN
 from tests import log_privacy
 from tests.log_privacy import PersonalData, demo_and_test_children
 
-AVA = next(child for child in dc.CORE_CHILDREN if child.id == dc.CHILD_AVA)
+AVA = next(child for child in CORE_CHILDREN if child.id == ids.CHILD_AVA)
 
 
 @pytest.fixture(scope="module")

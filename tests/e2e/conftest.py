@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from local.aws.cognito import initiate_auth
 from local.background import StackDidNotStart, background_stack
-from local.token import initiate_auth
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ import boto3
 import httpx
 import pytest
 
-from local import demo
+from local.demo import ids
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -17,10 +17,10 @@ MAPLE_ADMIN = "admin@maple.example"
 
 def test_one_activity_is_the_same_object_as_a_batch_item(api: httpx.Client, stack: Stack) -> None:
     # When the teacher reads a Sunrise activity alone and in a batch
-    single = api.get(f"/api/v1/activities/{demo.SUNRISE_PUPPETS}", headers=stack.headers(TEACHER))
+    single = api.get(f"/api/v1/activities/{ids.SUNRISE_PUPPETS}", headers=stack.headers(TEACHER))
     batch = api.post(
         "/api/v1/batch/get",
-        json={"resource_type": "activities", "ids": [demo.SUNRISE_PUPPETS]},
+        json={"resource_type": "activities", "ids": [ids.SUNRISE_PUPPETS]},
         headers=stack.headers(TEACHER),
     )
     # Then both carry the same activity
@@ -30,8 +30,8 @@ def test_one_activity_is_the_same_object_as_a_batch_item(api: httpx.Client, stac
 
 def test_another_organizations_private_activity_is_404(api: httpx.Client, stack: Stack) -> None:
     # When Maple's admin reads one of Sunrise's private activities, and an id that does not exist
-    hidden = api.get(f"/api/v1/activities/{demo.SUNRISE_PUPPETS}", headers=stack.headers(MAPLE_ADMIN))
-    missing = api.get(f"/api/v1/activities/{demo.MISSING}", headers=stack.headers(MAPLE_ADMIN))
+    hidden = api.get(f"/api/v1/activities/{ids.SUNRISE_PUPPETS}", headers=stack.headers(MAPLE_ADMIN))
+    missing = api.get(f"/api/v1/activities/{ids.MISSING}", headers=stack.headers(MAPLE_ADMIN))
     # Then both are the same 404 problem
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json()["title"] == missing.json()["title"]
@@ -42,8 +42,8 @@ def test_the_list_pages_through_exactly_what_the_caller_may_see(api: httpx.Clien
     dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint_url, region_name=stack.info["region"])
     pages = dynamodb.get_paginator("scan").paginate(TableName="ActivitiesTable", ProjectionExpression="id, org_id")
     stored = [(item["id"]["S"], item["org_id"]["S"]) for page in pages for item in page["Items"]]
-    expected = {activity_id for activity_id, org_id in stored if org_id in (demo.SUNRISE, "public")}
-    assert {org_id for _, org_id in stored} >= {demo.SUNRISE, demo.MAPLE, "public"}
+    expected = {activity_id for activity_id, org_id in stored if org_id in (ids.SUNRISE, "public")}
+    assert {org_id for _, org_id in stored} >= {ids.SUNRISE, ids.MAPLE, "public"}
     # When the teacher follows next_cursor to the end
     seen: list[str] = []
     cursor: str | None = None

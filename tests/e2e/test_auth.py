@@ -13,14 +13,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from local import demo
-from local.gateway import TokenProblem, challenge
+from local.demo import ids
+from local.demo.users import DEMO_PASSWORD
+from local.gateway.authorizer import TokenProblem, challenge
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 
 UNAUTHORIZED = {"message": "Unauthorized"}
-ACTIVITY = f"/api/v1/activities/{demo.PUBLIC_BLOCKS}"
+ACTIVITY = f"/api/v1/activities/{ids.PUBLIC_BLOCKS}"
 TEACHER = "teacher@sunrise.example"
 
 
@@ -49,7 +50,7 @@ def test_an_access_token_from_initiate_auth_is_accepted(api: httpx.Client, stack
     response = get(api, token)
     # Then the function answers with the activity
     assert response.status_code == 200
-    assert response.json()["id"] == demo.PUBLIC_BLOCKS
+    assert response.json()["id"] == ids.PUBLIC_BLOCKS
 
 
 def test_an_id_token_passes_the_gateway_but_the_function_refuses_it(api: httpx.Client, stack: Stack) -> None:
@@ -90,7 +91,7 @@ def test_missing_or_malformed_tokens_are_401(api: httpx.Client, headers: dict[st
 def test_a_tampered_token_is_401(api: httpx.Client, stack: Stack) -> None:
     # Given a real token whose payload is changed to another user's sub (the signature no longer matches)
     header, _, signature = stack.token(TEACHER).split(".")
-    claims = claims_of(stack.token(TEACHER)) | {"sub": demo.ADMIN_MAPLE_SUB}
+    claims = claims_of(stack.token(TEACHER)) | {"sub": ids.ADMIN_MAPLE_SUB}
     forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     # When it is sent
     response = get(api, f"{header}.{forged_payload}.{signature}")
@@ -163,7 +164,7 @@ def test_a_signed_in_user_without_membership_is_403(api: httpx.Client, stack: St
     import boto3
 
     cognito = boto3.client("cognito-idp", endpoint_url=stack.aws_endpoint_url, region_name=stack.info["region"])
-    username, password = "visitor@nowhere.example", demo.DEMO_PASSWORD
+    username, password = "visitor@nowhere.example", DEMO_PASSWORD
     cognito.admin_create_user(UserPoolId=stack.info["user_pool_id"], Username=username, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(
         UserPoolId=stack.info["user_pool_id"], Username=username, Password=password, Permanent=True
@@ -183,7 +184,7 @@ def test_make_token_prints_a_token_the_api_accepts(api: httpx.Client, stack: Sta
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     assert claims_of(token)["token_use"] == "access"
-    response = get(api, token, f"/api/v1/activities/{demo.MAPLE_LEAF_ART}")
+    response = get(api, token, f"/api/v1/activities/{ids.MAPLE_LEAF_ART}")
     assert response.status_code == 200
 
 

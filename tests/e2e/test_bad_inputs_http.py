@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from local import demo
+from local.demo import ids
 from tests.e2e.conftest import Stack, unthrottled
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 BATCH = "/api/v1/batch/get"
 TEN_MB = 10 * 1024 * 1024
 ONE_MB = 1024 * 1024  # the synchronous batch routes' own limit (DESIGN 3.6): a 413 problem from the function
-VALID = json.dumps({"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS]}).encode()
+VALID = json.dumps({"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS]}).encode()
 
 
 def json_of_size(size: int) -> bytes:

@@ -7,7 +7,9 @@ import json
 import httpx
 import pytest
 
-from local import demo
+from local.demo import ids
+from local.demo.catalog import generate_activities
+from local.demo.core import CORE_ACTIVITIES
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -18,26 +20,26 @@ MAPLE_ADMIN = "admin@maple.example"
 
 
 def visible_ids(org_id: str) -> list[str]:
-    everything = [*demo.CORE_ACTIVITIES, *demo.generate_activities()]
+    everything = [*CORE_ACTIVITIES, *generate_activities()]
     return [a.id for a in everything if a.org_id in (org_id, "public")]
 
 
 def test_a_batch_answers_every_id_in_order_with_partial_success(api: httpx.Client, stack: Stack) -> None:
     # Given ids the teacher may read, one of another organization, a missing one and a malformed one
-    ids = [demo.PUBLIC_BLOCKS, demo.SUNRISE_PUPPETS, demo.MAPLE_LEAF_ART, demo.MISSING, "not-a-uuid"]
+    requested = [ids.PUBLIC_BLOCKS, ids.SUNRISE_PUPPETS, ids.MAPLE_LEAF_ART, ids.MISSING, "not-a-uuid"]
     # When the teacher fetches them in one call
     response = api.post(
         BATCH,
-        json={"resource_type": "activities", "ids": ids, "fields": "id,name,activity_type"},
+        json={"resource_type": "activities", "ids": requested, "fields": "id,name,activity_type"},
         headers=stack.headers(TEACHER),
     )
     # Then one result per id, in order, with per-item status codes and totals that add up
     assert response.status_code == 200
     envelope = response.json()
-    assert [r["id"] for r in envelope["results"]] == ids
+    assert [r["id"] for r in envelope["results"]] == requested
     assert [r["status_code"] for r in envelope["results"]] == [200, 200, 404, 404, 400]
     assert envelope["results"][0]["data"] == {
-        "id": demo.PUBLIC_BLOCKS,
+        "id": ids.PUBLIC_BLOCKS,
         "name": "Block Tower Challenge",
         "activity_type": "cognitive",
     }
@@ -49,24 +51,26 @@ def test_another_organizations_private_activity_is_an_item_404_like_a_missing_on
     api: httpx.Client, stack: Stack
 ) -> None:
     # Given Maple's admin and one of Sunrise's private activities
-    ids = [demo.SUNRISE_PUPPETS, demo.MISSING, demo.MAPLE_LEAF_ART]
+    requested = [ids.SUNRISE_PUPPETS, ids.MISSING, ids.MAPLE_LEAF_ART]
     # When Maple's admin asks for it in a batch
-    response = api.post(BATCH, json={"resource_type": "activities", "ids": ids}, headers=stack.headers(MAPLE_ADMIN))
+    response = api.post(
+        BATCH, json={"resource_type": "activities", "ids": requested}, headers=stack.headers(MAPLE_ADMIN)
+    )
     # Then it is answered exactly like an id that does not exist: nothing reveals that it exists
     hidden, missing, own = response.json()["results"]
     assert (hidden["status_code"], hidden["error_code"]) == (404, "not_found")
-    assert hidden["error"] == missing["error"].replace(demo.MISSING, demo.SUNRISE_PUPPETS)
+    assert hidden["error"] == missing["error"].replace(ids.MISSING, ids.SUNRISE_PUPPETS)
     assert "data" not in hidden
     assert own["status_code"] == 200
 
 
 def test_a_full_batch_of_demo_activities_comes_back_gzipped(api: httpx.Client, stack: Stack) -> None:
     # Given 100 generated activities the teacher may see
-    ids = visible_ids(demo.SUNRISE)[-100:]
+    requested = visible_ids(ids.SUNRISE)[-100:]
     # When the client accepts gzip
     response = api.post(
         BATCH,
-        json={"resource_type": "activities", "ids": ids},
+        json={"resource_type": "activities", "ids": requested},
         headers={**stack.headers(TEACHER), "Accept-Encoding": "gzip"},
     )
     # Then the envelope is compressed on the wire and every item succeeds
@@ -79,7 +83,7 @@ def test_a_full_batch_of_demo_activities_comes_back_gzipped(api: httpx.Client, s
 def test_without_accept_encoding_the_envelope_is_plain(api: httpx.Client, stack: Stack) -> None:
     response = api.post(
         BATCH,
-        json={"resource_type": "activities", "ids": visible_ids(demo.SUNRISE)[:20]},
+        json={"resource_type": "activities", "ids": visible_ids(ids.SUNRISE)[:20]},
         headers={**stack.headers(TEACHER), "Accept-Encoding": "identity"},
     )
     assert response.status_code == 200
@@ -89,10 +93,10 @@ def test_without_accept_encoding_the_envelope_is_plain(api: httpx.Client, stack:
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS] * 101}, 422),
+        ({"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS] * 101}, 422),
         ({"resource_type": "activities", "ids": []}, 422),
-        ({"resource_type": "spaceships", "ids": [demo.PUBLIC_BLOCKS]}, 400),
-        ({"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS], "fields": "id,colour"}, 400),
+        ({"resource_type": "spaceships", "ids": [ids.PUBLIC_BLOCKS]}, 400),
+        ({"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS], "fields": "id,colour"}, 400),
     ],
     ids=["101 ids", "no ids", "unknown resource type", "unknown field"],
 )

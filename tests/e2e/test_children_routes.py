@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
 from tests.e2e.conftest import Stack
 from tests.e2e.guide_client import BatchClient
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.e2e
 TEACHER = "teacher@sunrise.example"
 PARENT = "parent@sunrise.example"
 ADMIN_MAPLE = "admin@maple.example"
-SUNRISE_A_CORE = [dc.CHILD_AVA, dc.CHILD_BEN, dc.CHILD_CHLOE, dc.CHILD_DEV]
+SUNRISE_A_CORE = [ids.CHILD_AVA, ids.CHILD_BEN, ids.CHILD_CHLOE, ids.CHILD_DEV]
 
 
 def list_all(api: httpx.Client, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -60,9 +59,9 @@ def test_the_guides_batch_client_gets_recommendations_by_child(stack: Stack) -> 
     # Given the guide's BatchClient, verbatim, with the guardian's token
     client = BatchClient(stack.api_url, stack.token(PARENT))
     # When it asks for its two children and a child of another family
-    by_child = asyncio.run(client.batch_recommendations([dc.CHILD_AVA, dc.CHILD_FINN, dc.CHILD_BEN], 3))
+    by_child = asyncio.run(client.batch_recommendations([ids.CHILD_AVA, ids.CHILD_FINN, ids.CHILD_BEN], 3))
     # Then it gets recommendations for its own children only, explained
-    assert sorted(by_child) == sorted([dc.CHILD_AVA, dc.CHILD_FINN])
+    assert sorted(by_child) == sorted([ids.CHILD_AVA, ids.CHILD_FINN])
     assert all(len(recs) == 3 and all(rec["reasoning"] for rec in recs) for recs in by_child.values())
 
 
@@ -73,21 +72,21 @@ def test_each_demo_user_lists_the_children_it_may_see(api: httpx.Client, stack: 
     maple = list_all(api, stack.headers(ADMIN_MAPLE))
     # Then the teacher sees its classroom (core and generated children), the parent its two children, and the
     # other organization's admin only its own
-    assert {c["classroom_id"] for c in teacher} == {dc.SUNRISE_A}
+    assert {c["classroom_id"] for c in teacher} == {ids.SUNRISE_A}
     assert set(SUNRISE_A_CORE) <= {c["id"] for c in teacher}
     assert len(teacher) == len({c["id"] for c in teacher}) > len(SUNRISE_A_CORE)
-    assert sorted(c["id"] for c in parent) == sorted(demo.GUARDIAN_CHILD_IDS)
-    assert {c["org_id"] for c in maple} == {demo.MAPLE}
+    assert sorted(c["id"] for c in parent) == sorted(ids.GUARDIAN_CHILD_IDS)
+    assert {c["org_id"] for c in maple} == {ids.MAPLE}
 
 
 def test_one_childs_recommendations_and_the_404_of_another_family(api: httpx.Client, stack: Stack) -> None:
     headers = stack.headers(PARENT)
     own = api.get(
-        f"/api/v1/children/{dc.CHILD_FINN}/recommendations",
+        f"/api/v1/children/{ids.CHILD_FINN}/recommendations",
         params={"weather": "rainy", "activity_types": ["language", "cognitive"]},
         headers=headers,
     )
-    other = api.get(f"/api/v1/children/{dc.CHILD_BEN}/recommendations", headers=headers)
+    other = api.get(f"/api/v1/children/{ids.CHILD_BEN}/recommendations", headers=headers)
     assert own.status_code == 200
     activities = [rec["activity"] for rec in own.json()["recommendations"]]
     assert activities
@@ -99,10 +98,10 @@ def test_one_childs_recommendations_and_the_404_of_another_family(api: httpx.Cli
 def test_batch_get_children_through_the_gateway(api: httpx.Client, stack: Stack) -> None:
     response = api.post(
         "/api/v1/batch/get",
-        json={"resource_type": "children", "ids": [dc.CHILD_AVA, dc.CHILD_GRACE], "fields": "id,classroom_id"},
+        json={"resource_type": "children", "ids": [ids.CHILD_AVA, ids.CHILD_GRACE], "fields": "id,classroom_id"},
         headers=stack.headers(PARENT),
     )
     assert response.status_code == 200
     results = response.json()["results"]
-    assert results[0]["data"] == {"id": dc.CHILD_AVA, "classroom_id": dc.SUNRISE_A}
+    assert results[0]["data"] == {"id": ids.CHILD_AVA, "classroom_id": ids.SUNRISE_A}
     assert results[1]["status_code"] == 404

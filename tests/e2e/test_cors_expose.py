@@ -7,14 +7,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from local import cfn, demo
+from local import cfn
+from local.demo import ids
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 
 TEACHER = "teacher@sunrise.example"
 ORIGIN = "http://localhost:3000"  # the template's CorsAllowOrigins default
-ACTIVITY = f"/api/v1/activities/{demo.PUBLIC_BLOCKS}"
+ACTIVITY = f"/api/v1/activities/{ids.PUBLIC_BLOCKS}"
 EXPOSED = {name.lower() for name in cfn.cors()["ExposeHeaders"]}
 
 

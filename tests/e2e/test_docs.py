@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from local import docs
+from local.gateway import docs
 from tests.e2e.conftest import Stack
 from tests.unit.test_docs import References
 

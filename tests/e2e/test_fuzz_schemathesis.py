@@ -29,7 +29,7 @@ from schemathesis.checks import (
 )
 
 from local import cfn
-from local.gateway import TokenBucket
+from local.gateway.throttling import TokenBucket
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e

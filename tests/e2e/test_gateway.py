@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from local import cfn, demo
+from local import cfn
+from local.demo import ids
 from tests.e2e.conftest import Stack, run_async
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +63,7 @@ def test_a_burst_over_the_routes_limit_is_throttled_then_the_route_recovers(stac
     # Given the batch route's throttling from template.yaml
     default, per_route = cfn.throttling()
     throttle = per_route.get(f"POST {BATCH}", default)
-    body = {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS]}
+    body = {"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS]}
     headers = stack.headers(TEACHER)
 
     async def burst(size: int) -> list[httpx.Response]:
@@ -113,8 +114,8 @@ def test_cors_preflight_from_another_origin_gets_no_permission(api: httpx.Client
 
 
 def test_responses_to_the_allowed_origin_carry_cors_headers(api: httpx.Client, stack: Stack) -> None:
-    ok = api.get(f"/api/v1/activities/{demo.PUBLIC_BLOCKS}", headers={**stack.headers(TEACHER), "Origin": ORIGIN})
-    refused = api.get(f"/api/v1/activities/{demo.PUBLIC_BLOCKS}", headers={"Origin": ORIGIN})
+    ok = api.get(f"/api/v1/activities/{ids.PUBLIC_BLOCKS}", headers={**stack.headers(TEACHER), "Origin": ORIGIN})
+    refused = api.get(f"/api/v1/activities/{ids.PUBLIC_BLOCKS}", headers={"Origin": ORIGIN})
     assert ok.status_code == 200
     assert refused.status_code == 401
     assert ok.headers["access-control-allow-origin"] == refused.headers["access-control-allow-origin"] == ORIGIN

@@ -13,7 +13,9 @@ import pytest
 from starlette.requests import Request
 
 from local import cfn
-from local.gateway import RouteMatcher, TokenBucket, build_event, claim_string, to_response
+from local.gateway.events import build_event, claim_string, to_response
+from local.gateway.routing import RouteMatcher
+from local.gateway.throttling import TokenBucket
 
 pytestmark = pytest.mark.e2e
 

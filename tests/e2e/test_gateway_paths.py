@@ -13,16 +13,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
 from tests.e2e.conftest import Stack, unthrottled
 
 pytestmark = pytest.mark.e2e
 
 ADMIN = "admin@sunrise.example"
 ROUTES = {
-    "activity": ("/api/v1/activities/{}", demo.PUBLIC_BLOCKS),
-    "child recommendations": ("/api/v1/children/{}/recommendations", dc.CHILD_AVA),
+    "activity": ("/api/v1/activities/{}", ids.PUBLIC_BLOCKS),
+    "child recommendations": ("/api/v1/children/{}/recommendations", ids.CHILD_AVA),
 }
 
 

@@ -29,22 +29,21 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from local import demo
-from local import demo_children as dc
-from local.gateway import TokenProblem, challenge
+from local.demo import ids
+from local.gateway.authorizer import TokenProblem, challenge
 from tests.e2e.conftest import Stack, unthrottled
 
 pytestmark = pytest.mark.e2e
 
 TEACHER = "teacher@sunrise.example"
-ACTIVITY = f"/api/v1/activities/{demo.PUBLIC_BLOCKS}"
+ACTIVITY = f"/api/v1/activities/{ids.PUBLIC_BLOCKS}"
 ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", ACTIVITY, None),
     ("GET", "/api/v1/activities", None),
     ("GET", "/api/v1/children", None),
-    ("GET", f"/api/v1/children/{dc.CHILD_AVA}/recommendations", None),
-    ("POST", "/api/v1/batch/get", {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS]}),
-    ("POST", "/api/v1/batch/activities/recommendations", {"child_ids": [dc.CHILD_AVA]}),
+    ("GET", f"/api/v1/children/{ids.CHILD_AVA}/recommendations", None),
+    ("POST", "/api/v1/batch/get", {"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS]}),
+    ("POST", "/api/v1/batch/activities/recommendations", {"child_ids": [ids.CHILD_AVA]}),
 ]
 
 
@@ -91,7 +90,7 @@ def with_header(header: dict[str, Any], claims: dict[str, Any]) -> str:
 
 def tampered(token: str) -> str:
     header, _, signature = token.split(".")
-    return f"{header}.{b64(claims_of(token) | {'sub': demo.ADMIN_MAPLE_SUB})}.{signature}"
+    return f"{header}.{b64(claims_of(token) | {'sub': ids.ADMIN_MAPLE_SUB})}.{signature}"
 
 
 Forge = Callable[[Stack], dict[str, str]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from local import demo
+from local.demo import ids
 from tests.e2e.conftest import Stack, run_async
 from tests.e2e.guide_client import BatchClient
 
@@ -51,11 +51,11 @@ def test_the_guides_httpx_example_works_unchanged(stack: Stack) -> None:
 def test_the_guides_batch_client_fetches_activities(stack: Stack) -> None:
     # Given the guide's BatchClient, verbatim, with a token of the teacher
     client = BatchClient(localhost_url(stack), stack.token(TEACHER))
-    ids = [demo.PUBLIC_SONGS, demo.SUNRISE_SENSORY_BIN, demo.MAPLE_LEAF_ART]
+    requested = [ids.PUBLIC_SONGS, ids.SUNRISE_SENSORY_BIN, ids.MAPLE_LEAF_ART]
     # When it fetches activities with and without field selection
-    selected = run_async(client.batch_get_activities(ids, fields="id,name"))
-    everything = run_async(client.batch_get_activities(ids))
+    selected = run_async(client.batch_get_activities(requested, fields="id,name"))
+    everything = run_async(client.batch_get_activities(requested))
     # Then it gets the successful items (Maple's private activity is not among them)
-    assert [item["id"] for item in selected] == [demo.PUBLIC_SONGS, demo.SUNRISE_SENSORY_BIN]
+    assert [item["id"] for item in selected] == [ids.PUBLIC_SONGS, ids.SUNRISE_SENSORY_BIN]
     assert set(selected[0]) == {"id", "name"}
     assert everything[1]["materials"] == ["coloured rice", "scoops", "plastic shapes"]

@@ -1,5 +1,5 @@
 """The local stack's Cognito is the template's (DESIGN 4 and 7): an invite-only pool and the template's app client,
-with one difference, said in local/stack.py: the local client alone also allows USER_PASSWORD_AUTH, so that
+with one difference, said in local/aws/cognito.py: the local client alone also allows USER_PASSWORD_AUTH, so that
 `make token` and the tests sign in with InitiateAuth; the template's client keeps SRP for real apps."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from local import cfn
-from local.stack import LOCAL_AUTH_FLOW
+from local.aws.cognito import LOCAL_AUTH_FLOW
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e

@@ -13,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from local import demo
+from local.aws.cognito import initiate_auth
 from local.background import background_stack
-from local.token import initiate_auth
+from local.demo import ids
+from local.demo.users import DEMO_PASSWORD
 from tests.e2e.conftest import Stack, unthrottled
 
 USER = "teacher@sunrise.example"
@@ -68,10 +69,10 @@ def test_a_killed_stack_leaves_no_process_and_its_stack_file_is_replaced(tmp_pat
             info["region"],
             info["user_pool_client_id"],
             USER,
-            demo.DEMO_PASSWORD,
+            DEMO_PASSWORD,
         )["AccessToken"]
         response = httpx.get(
-            f"{info['api_url']}/api/v1/activities/{demo.PUBLIC_BLOCKS}",
+            f"{info['api_url']}/api/v1/activities/{ids.PUBLIC_BLOCKS}",
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
         )
@@ -98,7 +99,7 @@ def test_a_killed_stack_leaves_no_process_and_its_stack_file_is_replaced(tmp_pat
 def test_the_stack_logs_a_report_line_per_invocation_with_the_cold_starts_init_duration(
     api: httpx.Client, stack: Stack
 ) -> None:
-    response = unthrottled(lambda: api.get(f"/api/v1/activities/{demo.PUBLIC_BLOCKS}", headers=stack.headers(USER)))
+    response = unthrottled(lambda: api.get(f"/api/v1/activities/{ids.PUBLIC_BLOCKS}", headers=stack.headers(USER)))
     assert response.status_code == 200
     log = stack.log.read_text(errors="replace")
     assert stack.invoked(response.headers["apigw-requestid"])

@@ -45,9 +45,9 @@ def _at_the_events_time() -> Iterator[None]:
 def data(seeded: Any) -> Iterator[Any]:
     """The core activities, memberships, children and histories; each test starts with a cold catalog cache."""
     from early_learning.store import activities
-    from local import demo_children
+    from tests.data import extra
 
-    demo_children.seed_core()
+    extra.seed_core()
     activities.clear_catalog_cache()
     yield seeded
     activities.clear_catalog_cache()

@@ -8,16 +8,17 @@ from typing import Any
 from early_learning.services.cursors import encode
 from functions.activities.app import handler
 from functions.batch_get.app import handler as batch_handler
-from local import demo
+from local.demo import ids
 from tests.conftest import FakeLambdaContext
+from tests.data import extra
 from tests.events import load_event, response_json
 
 SUNRISE_VISIBLE = {
-    demo.SUNRISE_PUPPETS,
-    demo.SUNRISE_SENSORY_BIN,
-    demo.PUBLIC_BLOCKS,
-    demo.PUBLIC_SONGS,
-    demo.PUBLIC_GARDEN,
+    ids.SUNRISE_PUPPETS,
+    ids.SUNRISE_SENSORY_BIN,
+    ids.PUBLIC_BLOCKS,
+    ids.PUBLIC_SONGS,
+    ids.PUBLIC_GARDEN,
 }
 
 
@@ -55,36 +56,36 @@ def test_the_get_activity_event_returns_the_same_object_as_a_batch_item(
     # Given the committed event: sunrise's admin gets one of sunrise's activities
     single = ok(handler(load_event("get_activity.json"), lambda_context))
     # When the same activity is fetched in a batch without field selection
-    body = {"resource_type": "activities", "ids": [demo.SUNRISE_PUPPETS]}
+    body = {"resource_type": "activities", "ids": [ids.SUNRISE_PUPPETS]}
     envelope = ok(batch_handler(load_event("batch_get.json", body=body), lambda_context))
     # Then both carry the same object
     assert single == envelope["results"][0]["data"]
-    assert single["id"] == demo.SUNRISE_PUPPETS
+    assert single["id"] == ids.SUNRISE_PUPPETS
     assert single["name"] == "Feelings Puppet Show"
 
 
 def test_a_public_activity_is_readable_by_every_organization(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    assert ok(get(lambda_context, demo.PUBLIC_GARDEN, sub=demo.ADMIN_MAPLE_SUB))["org_id"] == "public"
-    assert ok(get(lambda_context, demo.PUBLIC_GARDEN))["id"] == demo.PUBLIC_GARDEN
+    assert ok(get(lambda_context, ids.PUBLIC_GARDEN, sub=ids.ADMIN_MAPLE_SUB))["org_id"] == "public"
+    assert ok(get(lambda_context, ids.PUBLIC_GARDEN))["id"] == ids.PUBLIC_GARDEN
 
 
 def test_the_id_is_matched_case_insensitively(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    assert ok(get(lambda_context, demo.SUNRISE_PUPPETS.upper()))["id"] == demo.SUNRISE_PUPPETS
+    assert ok(get(lambda_context, ids.SUNRISE_PUPPETS.upper()))["id"] == ids.SUNRISE_PUPPETS
 
 
 def test_another_orgs_activity_is_a_404_just_like_a_missing_one(seeded: Any, lambda_context: FakeLambdaContext) -> None:
     # When sunrise's admin asks for maple's private activity and for one that does not exist
-    foreign = problem(get(lambda_context, demo.MAPLE_LEAF_ART), 404)
-    missing = problem(get(lambda_context, demo.MISSING), 404)
+    foreign = problem(get(lambda_context, ids.MAPLE_LEAF_ART), 404)
+    missing = problem(get(lambda_context, ids.MISSING), 404)
     # Then the two answers differ only by the id
-    assert foreign["detail"].replace(demo.MAPLE_LEAF_ART, demo.MISSING) == missing["detail"]
+    assert foreign["detail"].replace(ids.MAPLE_LEAF_ART, ids.MISSING) == missing["detail"]
     assert {k: v for k, v in foreign.items() if k != "detail"} == {k: v for k, v in missing.items() if k != "detail"}
     # And maple itself can read it
-    assert ok(get(lambda_context, demo.MAPLE_LEAF_ART, sub=demo.ADMIN_MAPLE_SUB))["org_id"] == "maple"
+    assert ok(get(lambda_context, ids.MAPLE_LEAF_ART, sub=ids.ADMIN_MAPLE_SUB))["org_id"] == "maple"
 
 
 def test_a_malformed_id_is_a_400_problem(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    for bad in ["not-a-uuid", f"{demo.SUNRISE_PUPPETS}%0A", demo.SUNRISE_PUPPETS.replace("-", "")]:
+    for bad in ["not-a-uuid", f"{ids.SUNRISE_PUPPETS}%0A", ids.SUNRISE_PUPPETS.replace("-", "")]:
         body = problem(get(lambda_context, bad), 400)
         assert body["title"] == "Invalid id"
 
@@ -107,19 +108,19 @@ def test_pages_walk_the_whole_visible_catalog_once(seeded: Any, lambda_context: 
         page = ok(list_page(lambda_context, {"limit": "2", "cursor": page["next_cursor"]}))
         pages.append(page)
     # Then every page has at most 2 items, the last one says so, and together they are exactly what sunrise may see
-    ids = [item["id"] for p in pages for item in p["items"]]
+    listed = [item["id"] for p in pages for item in p["items"]]
     assert all(len(p["items"]) <= 2 for p in pages)
     assert pages[-1]["next_cursor"] is None
-    assert sorted(ids) == sorted(SUNRISE_VISIBLE)
+    assert sorted(listed) == sorted(SUNRISE_VISIBLE)
     # And the organization's own activities come first, then the public catalog
-    assert set(ids[:2]) == {demo.SUNRISE_PUPPETS, demo.SUNRISE_SENSORY_BIN}
+    assert set(listed[:2]) == {ids.SUNRISE_PUPPETS, ids.SUNRISE_SENSORY_BIN}
 
 
 def test_another_org_sees_its_own_activities_and_the_public_catalog(
     seeded: Any, lambda_context: FakeLambdaContext
 ) -> None:
-    page = ok(list_page(lambda_context, {"limit": "100"}, sub=demo.ADMIN_MAPLE_SUB))
-    assert page["items"][0]["id"] == demo.MAPLE_LEAF_ART
+    page = ok(list_page(lambda_context, {"limit": "100"}, sub=ids.ADMIN_MAPLE_SUB))
+    assert page["items"][0]["id"] == ids.MAPLE_LEAF_ART
     assert {item["org_id"] for item in page["items"]} == {"maple", "public"}
     assert len(page["items"]) == 4
     assert page["next_cursor"] is None
@@ -139,10 +140,10 @@ def test_an_invalid_cursor_is_a_400_problem(seeded: Any, lambda_context: FakeLam
 
 def test_a_cursor_cannot_reach_another_organizations_partition(seeded: Any, lambda_context: FakeLambdaContext) -> None:
     # Given a cursor positioned inside sunrise's partition
-    cursor = encode((0, {"id": {"S": demo.SUNRISE_PUPPETS}, "org_id": {"S": "sunrise"}}))
+    cursor = encode((0, {"id": {"S": ids.SUNRISE_PUPPETS}, "org_id": {"S": "sunrise"}}))
     assert ok(list_page(lambda_context, {"limit": "1", "cursor": cursor}))["items"]
     # When maple's admin presents it
-    response = list_page(lambda_context, {"limit": "1", "cursor": cursor}, sub=demo.ADMIN_MAPLE_SUB)
+    response = list_page(lambda_context, {"limit": "1", "cursor": cursor}, sub=ids.ADMIN_MAPLE_SUB)
     # Then it is rejected rather than used to read sunrise's activities
     problem(response, 400)
 
@@ -168,12 +169,12 @@ def test_a_large_page_is_gzipped_for_a_client_that_accepts_it(seeded: Any, lambd
 def test_a_caller_without_membership_is_a_403_problem_on_both_routes(
     seeded: Any, lambda_context: FakeLambdaContext
 ) -> None:
-    problem(get(lambda_context, demo.PUBLIC_BLOCKS, sub=demo.NO_MEMBERSHIP_SUB), 403)
-    problem(list_page(lambda_context, {}, sub=demo.NO_MEMBERSHIP_SUB), 403)
+    problem(get(lambda_context, ids.PUBLIC_BLOCKS, sub=extra.NO_MEMBERSHIP_SUB), 403)
+    problem(list_page(lambda_context, {}, sub=extra.NO_MEMBERSHIP_SUB), 403)
 
 
 def test_a_request_without_claims_is_a_401_problem_on_both_routes(
     seeded: Any, lambda_context: FakeLambdaContext
 ) -> None:
-    problem(get(lambda_context, demo.PUBLIC_BLOCKS, claims={}), 401)
+    problem(get(lambda_context, ids.PUBLIC_BLOCKS, claims={}), 401)
     problem(list_page(lambda_context, {}, claims={}), 401)

@@ -18,8 +18,7 @@ from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
 from functions.children.app import handler as children_handler
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event
 from tests.integration.children_support import Handler, call
@@ -72,11 +71,11 @@ class Case:
 
 
 def batch(**body: Any) -> dict[str, Any]:
-    return {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS], **body}
+    return {"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS], **body}
 
 
 def recommend(**body: Any) -> dict[str, Any]:
-    return {"child_ids": [dc.CHILD_AVA], **body}
+    return {"child_ids": [ids.CHILD_AVA], **body}
 
 
 def nested(depth: int) -> str:
@@ -110,7 +109,7 @@ CASES: dict[str, Case] = {
     "content-type missing": Case(BATCH, 400, body=batch(), drop_headers=("content-type",)),
     # --- batch GET fields --------------------------------------------------------------------------------------
     "unknown top-level field": Case(BATCH, 422, body=batch(admin=True)),
-    "resource_type missing": Case(BATCH, 422, body={"ids": [demo.PUBLIC_BLOCKS]}),
+    "resource_type missing": Case(BATCH, 422, body={"ids": [ids.PUBLIC_BLOCKS]}),
     "resource_type null": Case(BATCH, 422, body=batch(resource_type=None)),
     "resource_type number": Case(BATCH, 422, body=batch(resource_type=7)),
     "resource_type unsupported": Case(BATCH, 400, body=batch(resource_type="toys")),
@@ -118,18 +117,18 @@ CASES: dict[str, Case] = {
     "resource_type nested junk": Case(BATCH, 422, body=batch(resource_type={"$ne": None})),
     "ids missing": Case(BATCH, 422, body={"resource_type": "activities"}),
     "ids null": Case(BATCH, 422, body=batch(ids=None)),
-    "ids a string": Case(BATCH, 422, body=batch(ids=demo.PUBLIC_BLOCKS)),
-    "ids an object": Case(BATCH, 422, body=batch(ids={"0": demo.PUBLIC_BLOCKS})),
+    "ids a string": Case(BATCH, 422, body=batch(ids=ids.PUBLIC_BLOCKS)),
+    "ids an object": Case(BATCH, 422, body=batch(ids={"0": ids.PUBLIC_BLOCKS})),
     "ids empty": Case(BATCH, 422, body=batch(ids=[])),
-    "ids 101": Case(BATCH, 422, body=batch(ids=[demo.PUBLIC_BLOCKS] * 101)),
-    "ids 100k": Case(BATCH, 413, body=batch(ids=[demo.PUBLIC_BLOCKS] * 100_000)),
+    "ids 101": Case(BATCH, 422, body=batch(ids=[ids.PUBLIC_BLOCKS] * 101)),
+    "ids 100k": Case(BATCH, 413, body=batch(ids=[ids.PUBLIC_BLOCKS] * 100_000)),
     "ids 300k numbers, under 1 MB": Case(
         BATCH, 422, raw_body=json.dumps(batch(ids=[0] * 300_000), separators=(",", ":"))
     ),
     "id null": Case(BATCH, 422, body=batch(ids=[None])),
     "id number": Case(BATCH, 422, body=batch(ids=[123])),
     "id boolean": Case(BATCH, 422, body=batch(ids=[True])),
-    "id nested junk": Case(BATCH, 422, body=batch(ids=[{"S": demo.PUBLIC_BLOCKS}, [[["x"]]]])),
+    "id nested junk": Case(BATCH, 422, body=batch(ids=[{"S": ids.PUBLIC_BLOCKS}, [[["x"]]]])),
     "id deeply nested": Case(BATCH, 400, raw_body=json.dumps(batch())[:-2] + ", " + nested(DEEP) + "]}"),
     "id huge": Case(BATCH, 422, body=batch(ids=[HUGE])),
     "id 129 characters": Case(BATCH, 422, body=batch(ids=["a" * 129])),
@@ -141,7 +140,7 @@ CASES: dict[str, Case] = {
     "fields empty": Case(BATCH, 400, body=batch(fields="")),
     # --- batch recommendations ---------------------------------------------------------------------------------
     "recs child_ids missing": Case(RECS, 422, body={"max_recommendations": 3}),
-    "recs child_ids 51": Case(RECS, 422, body=recommend(child_ids=[dc.CHILD_AVA] * 51)),
+    "recs child_ids 51": Case(RECS, 422, body=recommend(child_ids=[ids.CHILD_AVA] * 51)),
     "recs child id huge": Case(RECS, 422, body=recommend(child_ids=[HUGE])),
     "recs max_recommendations 0": Case(RECS, 422, body=recommend(max_recommendations=0)),
     "recs max_recommendations 21": Case(RECS, 422, body=recommend(max_recommendations=21)),
@@ -168,7 +167,7 @@ CASES: dict[str, Case] = {
     "recs body not json": Case(RECS, 400, raw_body="child_ids=1"),
     # --- single routes: path ids and query parameters ----------------------------------------------------------
     "activity id malformed": Case(GET_ONE, 400, path_id="not-a-uuid"),
-    "activity id with nul": Case(GET_ONE, 400, path_id=demo.PUBLIC_BLOCKS[:8] + "\x00" + demo.PUBLIC_BLOCKS[9:]),
+    "activity id with nul": Case(GET_ONE, 400, path_id=ids.PUBLIC_BLOCKS[:8] + "\x00" + ids.PUBLIC_BLOCKS[9:]),
     "activity id unicode digits": Case(GET_ONE, 400, path_id=FULLWIDTH_UUID),
     "activity id huge": Case(GET_ONE, 422, path_id="a" * 10_000),
     "activities limit 0": Case(LIST_ACTIVITIES, 422, query={"limit": "0"}),
@@ -179,13 +178,13 @@ CASES: dict[str, Case] = {
     "children limit negative": Case(LIST_CHILDREN, 422, query={"limit": "-1"}),
     "children cursor garbage": Case(LIST_CHILDREN, 400, query={"cursor": "%%%not-base64\x00"}),
     "child recs id malformed": Case(CHILD_RECS, 400, path_id="ava", query=""),
-    "child recs unknown parameter": Case(CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"sort": "random"}),
+    "child recs unknown parameter": Case(CHILD_RECS, 422, path_id=ids.CHILD_AVA, query={"sort": "random"}),
     "child recs max_recommendations text": Case(
-        CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"max_recommendations": "many"}
+        CHILD_RECS, 422, path_id=ids.CHILD_AVA, query={"max_recommendations": "many"}
     ),
-    "child recs weather unknown": Case(CHILD_RECS, 422, path_id=dc.CHILD_AVA, query={"weather": "x" * 5000}),
+    "child recs weather unknown": Case(CHILD_RECS, 422, path_id=ids.CHILD_AVA, query={"weather": "x" * 5000}),
     "child recs activity_types 7": Case(
-        CHILD_RECS, 422, path_id=dc.CHILD_AVA, query="&".join(["activity_types=motor"] * 7)
+        CHILD_RECS, 422, path_id=ids.CHILD_AVA, query="&".join(["activity_types=motor"] * 7)
     ),
 }
 
@@ -222,7 +221,7 @@ def test_a_bad_input_is_a_problem_that_does_not_echo_it(
 
 def test_a_422_points_at_the_invalid_field_with_a_json_pointer(data: Any, lambda_context: FakeLambdaContext) -> None:
     # Given a batch whose third id is not a string
-    event = Case(BATCH, 422, body=batch(ids=[demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, 7])).build()
+    event = Case(BATCH, 422, body=batch(ids=[ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS, 7])).build()
     # When it is handled / Then the problem names exactly that element
     answer = call(batch_get_handler, event, lambda_context)
     assert [error["pointer"] for error in answer.body["errors"]] == ["#/ids/2"]
@@ -231,9 +230,9 @@ def test_a_422_points_at_the_invalid_field_with_a_json_pointer(data: Any, lambda
 MALFORMED_IDS: dict[str, str] = {
     "empty": "",
     "blank": "   ",
-    "nul inside": demo.PUBLIC_BLOCKS[:8] + "\x00" + demo.PUBLIC_BLOCKS[9:],
-    "trailing newline": demo.PUBLIC_BLOCKS + "\n",
-    "braces": "{" + demo.PUBLIC_BLOCKS + "}",
+    "nul inside": ids.PUBLIC_BLOCKS[:8] + "\x00" + ids.PUBLIC_BLOCKS[9:],
+    "trailing newline": ids.PUBLIC_BLOCKS + "\n",
+    "braces": "{" + ids.PUBLIC_BLOCKS + "}",
     "unicode digits": FULLWIDTH_UUID,
     "nosql operator": '{"$ne": null}',
     "path traversal": "../../etc/passwd",
@@ -248,7 +247,7 @@ def test_a_malformed_id_in_a_valid_batch_is_an_item_400_echoed_as_sent(
 ) -> None:
     # Given a batch with one malformed id between two valid ones
     bad = MALFORMED_IDS[name]
-    event = Case(BATCH, 200, body=batch(ids=[demo.PUBLIC_BLOCKS, bad, demo.PUBLIC_SONGS])).build()
+    event = Case(BATCH, 200, body=batch(ids=[ids.PUBLIC_BLOCKS, bad, ids.PUBLIC_SONGS])).build()
     # When it is handled
     answer = call(batch_get_handler, event, lambda_context)
     # Then the batch succeeds and only that item is a 400 invalid_id, with the id echoed exactly as sent
@@ -262,7 +261,7 @@ def test_a_malformed_id_in_a_valid_batch_is_an_item_400_echoed_as_sent(
 def test_a_malformed_child_id_is_an_item_400_in_the_recommendations_batch(
     data: Any, lambda_context: FakeLambdaContext, name: str
 ) -> None:
-    event = load_event(RECS, body={"child_ids": [MALFORMED_IDS[name], dc.CHILD_AVA]}, sub=demo.TEACHER_SUNRISE_SUB)
+    event = load_event(RECS, body={"child_ids": [MALFORMED_IDS[name], ids.CHILD_AVA]}, sub=ids.TEACHER_SUNRISE_SUB)
     answer = call(recommendations_handler, event, lambda_context)
     assert answer.status == 200
     assert [r["status_code"] for r in answer.body["results"]] == [400, 200]

@@ -12,17 +12,18 @@ import pytest
 from early_learning.settings import Settings
 from early_learning.store.base import counting_calls
 from functions.batch_get.app import handler
-from local import demo
+from local.demo import ids
 from tests.conftest import FakeLambdaContext
+from tests.data import extra
 from tests.events import load_event, response_json
 from tests.integration.faults import BatchGetSpy, connection_reset, throttled
 
-BLOCKS, SONGS, GARDEN = demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, demo.PUBLIC_GARDEN
+BLOCKS, SONGS, GARDEN = ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS, ids.PUBLIC_GARDEN
 PUPPETS, SENSORY_BIN, MAPLE_ART, MISSING = (
-    demo.SUNRISE_PUPPETS,
-    demo.SUNRISE_SENSORY_BIN,
-    demo.MAPLE_LEAF_ART,
-    demo.MISSING,
+    ids.SUNRISE_PUPPETS,
+    ids.SUNRISE_SENSORY_BIN,
+    ids.MAPLE_LEAF_ART,
+    ids.MISSING,
 )
 ALL_FIELDS = {
     "id",
@@ -193,7 +194,7 @@ def test_missing_and_another_orgs_activity_get_the_same_404(seeded: Any, lambda_
 
 
 def test_the_owning_org_and_the_public_catalog_are_readable(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    envelope = batch(lambda_context, [MAPLE_ART, PUPPETS, BLOCKS], sub=demo.ADMIN_MAPLE_SUB)
+    envelope = batch(lambda_context, [MAPLE_ART, PUPPETS, BLOCKS], sub=ids.ADMIN_MAPLE_SUB)
     assert by_status(envelope) == [(MAPLE_ART, 200), (PUPPETS, 404), (BLOCKS, 200)]
 
 
@@ -443,7 +444,7 @@ def test_a_body_over_1_mb_is_a_413_problem_before_it_is_parsed(seeded: Any, lamb
 def test_claims_arrive_as_strings_including_list_claims(seeded: Any, lambda_context: FakeLambdaContext) -> None:
     # Given the authorizer's claims as HTTP API hands them over: strings only, groups as "[a b]"
     claims = {
-        "sub": demo.TEACHER_SUNRISE_SUB,
+        "sub": ids.TEACHER_SUNRISE_SUB,
         "cognito:groups": "[educators staff]",
         "scope": "openid email",
         "client_id": "4ea1ut1s8dkvtqv8demoappcl",
@@ -462,7 +463,7 @@ def test_only_an_access_token_may_call_the_api(
 ) -> None:
     # Given the claims of a Cognito ID token of a member (API Gateway's JWT authorizer lets it through: its "aud" is
     # the app client), or claims with no or another token_use
-    claims = {"sub": demo.TEACHER_SUNRISE_SUB, "aud": "4ea1ut1s8dkvtqv8demoappcl", "email": "teacher@sunrise.example"}
+    claims = {"sub": ids.TEACHER_SUNRISE_SUB, "aud": "4ea1ut1s8dkvtqv8demoappcl", "email": "teacher@sunrise.example"}
     if token_use is not None:
         claims["token_use"] = token_use
     # Then the function refuses it: a 401 problem with a Bearer challenge (before: 200)
@@ -473,7 +474,7 @@ def test_only_an_access_token_may_call_the_api(
 
 
 def test_a_valid_token_without_membership_is_a_403_problem(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    body = problem(call(lambda_context, sub=demo.NO_MEMBERSHIP_SUB), 403)
+    body = problem(call(lambda_context, sub=extra.NO_MEMBERSHIP_SUB), 403)
     assert body["title"] == "Forbidden"
 
 

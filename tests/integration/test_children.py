@@ -12,15 +12,16 @@ import pytest
 from early_learning.domain import Child
 from functions.batch_get.app import handler as batch_get_handler
 from functions.children.app import handler as children_handler
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
+from local.demo.core import CORE_CHILDREN
+from tests.data import extra
 from tests.events import load_event
 from tests.integration.children_support import Answer, call, statuses
 
-SUNRISE_CHILDREN = {c.id for c in dc.CORE_CHILDREN if c.org_id == demo.SUNRISE}
-MAPLE_CHILDREN = {c.id for c in dc.CORE_CHILDREN if c.org_id == demo.MAPLE}
-SUNRISE_A = {c.id for c in dc.CORE_CHILDREN if c.classroom_id == dc.SUNRISE_A}
-CORE_BY_ID = {c.id: c for c in dc.CORE_CHILDREN}
+SUNRISE_CHILDREN = {c.id for c in CORE_CHILDREN if c.org_id == ids.SUNRISE}
+MAPLE_CHILDREN = {c.id for c in CORE_CHILDREN if c.org_id == ids.MAPLE}
+SUNRISE_A = {c.id for c in CORE_CHILDREN if c.classroom_id == ids.SUNRISE_A}
+CORE_BY_ID = {c.id: c for c in CORE_CHILDREN}
 TEACHER_OF_BOTH = "5a1e0000-0000-4000-8000-0000000000e2"
 
 
@@ -30,14 +31,14 @@ def children_data(seeded: Any) -> Any:
     from early_learning.domain import Membership, Role
     from early_learning.store import memberships
 
-    dc.seed_core()
+    extra.seed_core()
     memberships.save(
         [
             Membership(
                 sub=TEACHER_OF_BOTH,
-                org_id=demo.SUNRISE,
+                org_id=ids.SUNRISE,
                 role=Role.EDUCATOR,
-                classroom_ids=frozenset({dc.SUNRISE_A, dc.SUNRISE_B}),
+                classroom_ids=frozenset({ids.SUNRISE_A, ids.SUNRISE_B}),
             )
         ]
     )
@@ -73,11 +74,11 @@ def forge(payload: Any) -> str:
 @pytest.mark.parametrize(
     ("sub", "expected"),
     [
-        pytest.param(demo.ADMIN_SUNRISE_SUB, SUNRISE_CHILDREN, id="admin-whole-org"),
-        pytest.param(demo.TEACHER_SUNRISE_SUB, SUNRISE_A, id="educator-own-classroom"),
+        pytest.param(ids.ADMIN_SUNRISE_SUB, SUNRISE_CHILDREN, id="admin-whole-org"),
+        pytest.param(ids.TEACHER_SUNRISE_SUB, SUNRISE_A, id="educator-own-classroom"),
         pytest.param(TEACHER_OF_BOTH, SUNRISE_CHILDREN, id="educator-two-classrooms"),
-        pytest.param(demo.PARENT_SUNRISE_SUB, dc.GUARDIAN_CHILDREN, id="guardian-own-children"),
-        pytest.param(demo.ADMIN_MAPLE_SUB, MAPLE_CHILDREN, id="other-org-admin"),
+        pytest.param(ids.PARENT_SUNRISE_SUB, ids.GUARDIAN_CHILD_IDS, id="guardian-own-children"),
+        pytest.param(ids.ADMIN_MAPLE_SUB, MAPLE_CHILDREN, id="other-org-admin"),
     ],
 )
 @pytest.mark.parametrize("limit", [1, 2, 100])
@@ -92,10 +93,10 @@ def test_each_role_lists_exactly_the_children_it_may_see(children_data, lambda_c
 
 def test_a_listed_child_is_the_full_representation(children_data, lambda_context):
     # Given the guardian / When it lists its children
-    items = list_page(lambda_context, demo.PARENT_SUNRISE_SUB).body["items"]
+    items = list_page(lambda_context, ids.PARENT_SUNRISE_SUB).body["items"]
     # Then each item is the child as the API represents it
     assert [Child.model_validate(item) for item in items] == sorted(
-        (CORE_BY_ID[i] for i in dc.GUARDIAN_CHILDREN), key=lambda c: c.id
+        (CORE_BY_ID[i] for i in ids.GUARDIAN_CHILD_IDS), key=lambda c: c.id
     )
 
 
@@ -103,54 +104,56 @@ def test_the_list_children_event_returns_a_first_page_and_a_cursor(children_data
     answer = call(children_handler, load_event("list_children.json"), lambda_context)
     assert answer.status == 200
     assert len(answer.body["items"]) == 2
-    assert {item["classroom_id"] for item in answer.body["items"]} == {dc.SUNRISE_A}
+    assert {item["classroom_id"] for item in answer.body["items"]} == {ids.SUNRISE_A}
     assert answer.body["next_cursor"]
 
 
 @pytest.mark.parametrize(
     ("sub", "cursor"),
     [
-        pytest.param(demo.ADMIN_SUNRISE_SUB, "not a cursor", id="garbage"),
+        pytest.param(ids.ADMIN_SUNRISE_SUB, "not a cursor", id="garbage"),
         pytest.param(
-            demo.ADMIN_SUNRISE_SUB,
-            forge({"p": 0, "k": {"org_id": {"S": demo.MAPLE}, "id": {"S": dc.CHILD_GRACE}}}),
+            ids.ADMIN_SUNRISE_SUB,
+            forge({"p": 0, "k": {"org_id": {"S": ids.MAPLE}, "id": {"S": ids.CHILD_GRACE}}}),
             id="admin-key-in-other-org",
         ),
-        pytest.param(demo.ADMIN_SUNRISE_SUB, forge({"p": 1, "k": None}), id="admin-second-partition"),
+        pytest.param(ids.ADMIN_SUNRISE_SUB, forge({"p": 1, "k": None}), id="admin-second-partition"),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB,
+            ids.TEACHER_SUNRISE_SUB,
             forge(
-                {"p": 0, "k": {"org_classroom": {"S": f"{demo.SUNRISE}#{dc.SUNRISE_B}"}, "id": {"S": dc.CHILD_ELLA}}}
+                {"p": 0, "k": {"org_classroom": {"S": f"{ids.SUNRISE}#{ids.SUNRISE_B}"}, "id": {"S": ids.CHILD_ELLA}}}
             ),
             id="educator-key-in-other-classroom",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"org_classroom": {"S": f"{demo.MAPLE}#{dc.SUNRISE_A}"}, "id": {"S": dc.CHILD_GRACE}}}),
+            ids.TEACHER_SUNRISE_SUB,
+            forge(
+                {"p": 0, "k": {"org_classroom": {"S": f"{ids.MAPLE}#{ids.SUNRISE_A}"}, "id": {"S": ids.CHILD_GRACE}}}
+            ),
             id="educator-same-classroom-id-other-org",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"classroom_id": {"S": dc.SUNRISE_A}, "id": {"S": dc.CHILD_AVA}}}),
+            ids.TEACHER_SUNRISE_SUB,
+            forge({"p": 0, "k": {"classroom_id": {"S": ids.SUNRISE_A}, "id": {"S": ids.CHILD_AVA}}}),
             id="educator-bare-classroom-key",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"org_id": {"S": demo.SUNRISE}, "id": {"S": dc.CHILD_AVA}}}),
+            ids.TEACHER_SUNRISE_SUB,
+            forge({"p": 0, "k": {"org_id": {"S": ids.SUNRISE}, "id": {"S": ids.CHILD_AVA}}}),
             id="educator-key-of-the-org-index",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB,
-            forge({"p": 0, "k": {"org_classroom": {"S": f"{demo.SUNRISE}#{dc.SUNRISE_A}"}, "id": {"S": ""}}}),
+            ids.TEACHER_SUNRISE_SUB,
+            forge({"p": 0, "k": {"org_classroom": {"S": f"{ids.SUNRISE}#{ids.SUNRISE_A}"}, "id": {"S": ""}}}),
             id="empty-key",
         ),
-        pytest.param(demo.PARENT_SUNRISE_SUB, forge({"p": 2, "k": None}), id="guardian-past-the-end"),
+        pytest.param(ids.PARENT_SUNRISE_SUB, forge({"p": 2, "k": None}), id="guardian-past-the-end"),
         pytest.param(
-            demo.PARENT_SUNRISE_SUB,
-            forge({"p": 0, "k": {"org_id": {"S": demo.SUNRISE}, "id": {"S": dc.CHILD_BEN}}}),
+            ids.PARENT_SUNRISE_SUB,
+            forge({"p": 0, "k": {"org_id": {"S": ids.SUNRISE}, "id": {"S": ids.CHILD_BEN}}}),
             id="guardian-with-a-key",
         ),
-        pytest.param(demo.PARENT_SUNRISE_SUB, forge({"p": True, "k": None}), id="position-a-boolean"),
+        pytest.param(ids.PARENT_SUNRISE_SUB, forge({"p": True, "k": None}), id="position-a-boolean"),
     ],
 )
 def test_a_forged_cursor_is_a_400_problem(children_data, lambda_context, sub, cursor):
@@ -172,8 +175,8 @@ def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(c
             Child.model_validate(
                 {
                     "id": intruder,
-                    "org_id": demo.MAPLE,
-                    "classroom_id": dc.SUNRISE_A,
+                    "org_id": ids.MAPLE,
+                    "classroom_id": ids.SUNRISE_A,
                     "name": "M",
                     "birth_date": "2023-01-01",
                 }
@@ -184,9 +187,7 @@ def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(c
     pages, cursors = [], []
     cursor = None
     while True:
-        answer = list_page(
-            lambda_context, demo.TEACHER_SUNRISE_SUB, limit="1", **({"cursor": cursor} if cursor else {})
-        )
+        answer = list_page(lambda_context, ids.TEACHER_SUNRISE_SUB, limit="1", **({"cursor": cursor} if cursor else {}))
         assert answer.status == 200, answer.body
         pages.append([item["id"] for item in answer.body["items"]])
         cursor = answer.body["next_cursor"]
@@ -201,22 +202,22 @@ def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(c
 
 def test_a_cursor_of_one_caller_does_not_open_another_callers_partitions(children_data, lambda_context):
     # Given a cursor the admin of sunrise got after its first child
-    cursor = list_page(lambda_context, demo.ADMIN_SUNRISE_SUB, limit="1").body["next_cursor"]
+    cursor = list_page(lambda_context, ids.ADMIN_SUNRISE_SUB, limit="1").body["next_cursor"]
     # When the admin of maple presents it
-    answer = list_page(lambda_context, demo.ADMIN_MAPLE_SUB, cursor=cursor)
+    answer = list_page(lambda_context, ids.ADMIN_MAPLE_SUB, cursor=cursor)
     # Then it is refused rather than listing sunrise's children
     assert answer.status == 400
 
 
 @pytest.mark.parametrize("query", [{"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"cursor": "x" * 2049}])
 def test_bad_listing_parameters_are_422_problems(children_data, lambda_context, query):
-    answer = list_page(lambda_context, demo.ADMIN_SUNRISE_SUB, **query)
+    answer = list_page(lambda_context, ids.ADMIN_SUNRISE_SUB, **query)
     assert answer.status == 422
     assert answer.headers["content-type"] == "application/problem+json"
 
 
 def test_a_caller_without_membership_gets_403(children_data, lambda_context):
-    assert list_page(lambda_context, demo.NO_MEMBERSHIP_SUB).status == 403
+    assert list_page(lambda_context, extra.NO_MEMBERSHIP_SUB).status == 403
 
 
 # --- POST /api/v1/batch/get with resource_type "children" ----------------------------------------------------------
@@ -237,25 +238,25 @@ def test_the_batch_get_children_event_returns_the_guardians_children_only(childr
     assert answer.status == 200
     assert body["resource_type"] == "children"
     assert statuses(body) == [200, 200, 404]
-    assert body["results"][0]["data"] == {"id": dc.CHILD_AVA, "name": "Ava Lindqvist", "classroom_id": dc.SUNRISE_A}
-    assert body["results"][2]["error"] == f"Child with id {dc.CHILD_GRACE} not found"
+    assert body["results"][0]["data"] == {"id": ids.CHILD_AVA, "name": "Ava Lindqvist", "classroom_id": ids.SUNRISE_A}
+    assert body["results"][2]["error"] == f"Child with id {ids.CHILD_GRACE} not found"
 
 
 @pytest.mark.parametrize(
     ("sub", "ids", "expected"),
     [
         pytest.param(
-            demo.PARENT_SUNRISE_SUB,
-            [dc.CHILD_AVA, dc.CHILD_FINN, dc.CHILD_BEN, dc.CHILD_GRACE, dc.MISSING_CHILD],
+            ids.PARENT_SUNRISE_SUB,
+            [ids.CHILD_AVA, ids.CHILD_FINN, ids.CHILD_BEN, ids.CHILD_GRACE, ids.MISSING_CHILD],
             [200, 200, 404, 404, 404],
             id="guardian",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB, [dc.CHILD_AVA, dc.CHILD_ELLA, dc.CHILD_IRIS], [200, 404, 404], id="educator"
+            ids.TEACHER_SUNRISE_SUB, [ids.CHILD_AVA, ids.CHILD_ELLA, ids.CHILD_IRIS], [200, 404, 404], id="educator"
         ),
         pytest.param(
-            demo.ADMIN_SUNRISE_SUB,
-            [dc.CHILD_ELLA, dc.CHILD_AVA, "nope", dc.CHILD_HUGO],
+            ids.ADMIN_SUNRISE_SUB,
+            [ids.CHILD_ELLA, ids.CHILD_AVA, "nope", ids.CHILD_HUGO],
             [200, 200, 400, 404],
             id="admin",
         ),
@@ -274,10 +275,10 @@ def test_batch_get_children_authorizes_every_item_whatever_the_fields(
 
 def test_batch_get_children_projection_returns_only_the_asked_fields(children_data, lambda_context):
     # Given fields that leave out what the permission check reads (org and classroom)
-    body = batch_get(lambda_context, demo.TEACHER_SUNRISE_SUB, [dc.CHILD_BEN], "name,focus_domains").body
+    body = batch_get(lambda_context, ids.TEACHER_SUNRISE_SUB, [ids.CHILD_BEN], "name,focus_domains").body
     # Then the check still ran (the child is visible) and only id and the asked fields come back
     assert body["results"][0]["data"] == {
-        "id": dc.CHILD_BEN,
+        "id": ids.CHILD_BEN,
         "name": "Ben Okafor",
         "focus_domains": ["motor", "sensory"],
     }
@@ -285,17 +286,17 @@ def test_batch_get_children_projection_returns_only_the_asked_fields(children_da
 
 def test_batch_get_children_without_fields_is_the_listing_representation(children_data, lambda_context):
     # Given the same child read in a batch and in the listing
-    batch = batch_get(lambda_context, demo.PARENT_SUNRISE_SUB, [dc.CHILD_FINN]).body["results"][0]["data"]
-    listed = {i["id"]: i for i in list_page(lambda_context, demo.PARENT_SUNRISE_SUB).body["items"]}
+    batch = batch_get(lambda_context, ids.PARENT_SUNRISE_SUB, [ids.CHILD_FINN]).body["results"][0]["data"]
+    listed = {i["id"]: i for i in list_page(lambda_context, ids.PARENT_SUNRISE_SUB).body["items"]}
     # Then both give the same object, empty lists included
-    assert batch == listed[dc.CHILD_FINN]
-    assert batch_get(lambda_context, demo.PARENT_SUNRISE_SUB, [dc.CHILD_AVA], "special_needs").body["results"][0][
+    assert batch == listed[ids.CHILD_FINN]
+    assert batch_get(lambda_context, ids.PARENT_SUNRISE_SUB, [ids.CHILD_AVA], "special_needs").body["results"][0][
         "data"
-    ] == {"id": dc.CHILD_AVA, "special_needs": []}
+    ] == {"id": ids.CHILD_AVA, "special_needs": []}
 
 
 def test_batch_get_children_rejects_unknown_fields_naming_the_allowed_ones(children_data, lambda_context):
-    answer = batch_get(lambda_context, demo.ADMIN_SUNRISE_SUB, [dc.CHILD_AVA], "name,nickname")
+    answer = batch_get(lambda_context, ids.ADMIN_SUNRISE_SUB, [ids.CHILD_AVA], "name,nickname")
     assert answer.status == 400
     assert "nickname" in answer.body["detail"]
     assert "birth_date" in answer.body["detail"]
@@ -303,11 +304,11 @@ def test_batch_get_children_rejects_unknown_fields_naming_the_allowed_ones(child
 
 def test_logs_of_the_children_routes_carry_no_names(children_data, lambda_context, capfd, caplog):
     # Given the routes that return names: the listing and batch GET
-    list_all(lambda_context, demo.ADMIN_SUNRISE_SUB, 2)
+    list_all(lambda_context, ids.ADMIN_SUNRISE_SUB, 2)
     call(batch_get_handler, load_event("batch_get_children.json"), lambda_context)
     # When the logs are read / Then the batch was logged, and no child's name or birth date was
     logged = capfd.readouterr().out + caplog.text
     assert "batch processed" in logged
-    for child in dc.CORE_CHILDREN:
+    for child in CORE_CHILDREN:
         assert child.name not in logged
         assert child.birth_date.isoformat() not in logged

@@ -22,8 +22,8 @@ from early_learning.settings import LAMBDA_RESPONSE_LIMIT_BYTES, get_settings
 from early_learning.store import activities, children, history
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
+from local.demo.children import generate_children
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event, response_json
 from tests.integration.children_support import Handler
@@ -56,25 +56,25 @@ ROUTES: dict[str, Route] = {
     "activities": Route(
         batch_get_handler,
         "batch_get.json",
-        demo.ADMIN_SUNRISE_SUB,
+        ids.ADMIN_SUNRISE_SUB,
         {
             "resource_type": "activities",
-            "ids": [demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, demo.SUNRISE_PUPPETS, demo.MAPLE_LEAF_ART, "bad"],
+            "ids": [ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS, ids.SUNRISE_PUPPETS, ids.MAPLE_LEAF_ART, "bad"],
         },
         (ACTIVITIES_TABLE,),
     ),
     "children": Route(
         batch_get_handler,
         "batch_get.json",
-        demo.TEACHER_SUNRISE_SUB,
-        {"resource_type": "children", "ids": [dc.CHILD_AVA, dc.CHILD_BEN, dc.CHILD_CHLOE, dc.CHILD_ELLA, "bad"]},
+        ids.TEACHER_SUNRISE_SUB,
+        {"resource_type": "children", "ids": [ids.CHILD_AVA, ids.CHILD_BEN, ids.CHILD_CHLOE, ids.CHILD_ELLA, "bad"]},
         (CHILDREN_TABLE,),
     ),
     "recommendations": Route(
         recommendations_handler,
         "batch_recommendations.json",
-        demo.TEACHER_SUNRISE_SUB,
-        {"child_ids": [dc.CHILD_AVA, dc.CHILD_BEN, dc.CHILD_CHLOE, dc.CHILD_ELLA, "bad"]},
+        ids.TEACHER_SUNRISE_SUB,
+        {"child_ids": [ids.CHILD_AVA, ids.CHILD_BEN, ids.CHILD_CHLOE, ids.CHILD_ELLA, "bad"]},
         (CHILDREN_TABLE, HISTORY_TABLE),
     ),
 }
@@ -396,7 +396,7 @@ def hostile_text(seed: int, size: int = ITEM_TEXT_CHARS, alphabet: bytes = QUOTE
 def big_activity(n: int, alphabet: bytes = QUOTES) -> Activity:
     return Activity(
         id=f"b16a0000-0000-4000-8000-{n:012d}",
-        org_id=demo.SUNRISE,
+        org_id=ids.SUNRISE,
         name=f"Big activity {n}",
         description=hostile_text(n, alphabet=alphabet),
         activity_type=ActivityType.MOTOR,
@@ -441,8 +441,8 @@ def test_children_near_400_kb_stay_under_lambdas_6_mb(seeded: Any, lambda_contex
     big = [
         Child(
             id=f"b16c0000-0000-4000-8000-{n:012d}",
-            org_id=demo.SUNRISE,
-            classroom_id=dc.SUNRISE_A,
+            org_id=ids.SUNRISE,
+            classroom_id=ids.SUNRISE_A,
             name=f"Child {n}",
             birth_date="2022-01-01",
             special_needs=[hostile_text(n * 10 + part, ITEM_TEXT_CHARS // 10) for part in range(10)],
@@ -462,9 +462,9 @@ def test_recommendations_of_huge_activities_stay_under_lambdas_6_mb(
 ) -> None:
     # Given a catalog whose only motor activities are near 400 KB, and 20 children of the teacher's classroom
     activities.save(big_activity(n) for n in range(6))
-    kids = dc.generate_children(demo.SUNRISE, dc.SUNRISE_A, 20)
+    kids = generate_children(ids.SUNRISE, ids.SUNRISE_A, 20)
     children.save(kids)
-    history.save({kid.id: [HistoryEntry(activity_id=demo.PUBLIC_BLOCKS, done_on="2026-02-01")] for kid in kids})
+    history.save({kid.id: [HistoryEntry(activity_id=ids.PUBLIC_BLOCKS, done_on="2026-02-01")] for kid in kids})
     activities.clear_catalog_cache()
     # When five motor recommendations are asked for every child (each child's answer is about 2 MB)
     body = {"child_ids": [kid.id for kid in kids], "activity_types": ["motor"], "max_recommendations": 5}

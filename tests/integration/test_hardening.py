@@ -19,8 +19,7 @@ from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
 from functions.children.app import handler as children_handler
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event
 from tests.integration.children_support import Answer, call, statuses
@@ -56,7 +55,7 @@ def test_a_fresh_request_gets_its_full_time(data: Any, lambda_context: FakeLambd
 SINGLE_AND_LISTING = {
     "GET /activities/{id} GetItem": (activities_handler, load_event("get_activity.json"), "GetItem"),
     "GET /activities Query": (activities_handler, load_event("list_activities.json"), "Query"),
-    "GET /children Query": (children_handler, load_event("list_children.json", sub=demo.ADMIN_SUNRISE_SUB), "Query"),
+    "GET /children Query": (children_handler, load_event("list_children.json", sub=ids.ADMIN_SUNRISE_SUB), "Query"),
 }
 
 
@@ -106,8 +105,8 @@ def test_a_corrupt_child_is_an_item_500_in_batch_get_and_the_rest_is_answered(
     data: Any, lambda_context: FakeLambdaContext, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given Ben's stored birth date is not a date
-    corrupt(ChildRecord, dc.CHILD_BEN, birth_date={"S": "not-a-date"})
-    body = {"resource_type": "children", "ids": [dc.CHILD_AVA, dc.CHILD_BEN]}
+    corrupt(ChildRecord, ids.CHILD_BEN, birth_date={"S": "not-a-date"})
+    body = {"resource_type": "children", "ids": [ids.CHILD_AVA, ids.CHILD_BEN]}
     # When the admin reads Ava and Ben
     with caplog.at_level(logging.ERROR):
         answer = call(batch_get_handler, load_event("batch_get.json", body=body), lambda_context)
@@ -120,58 +119,58 @@ def test_a_corrupt_child_is_an_item_500_in_batch_get_and_the_rest_is_answered(
     logged = " ".join(
         record.getMessage() + json.dumps(getattr(record, "__dict__", {}), default=str) for record in caplog.records
     )
-    assert dc.CHILD_BEN in logged
+    assert ids.CHILD_BEN in logged
     assert "not-a-date" not in logged
 
 
 def test_a_child_whose_stored_types_are_wrong_is_an_item_500(data: Any, lambda_context: FakeLambdaContext) -> None:
     # A number where the model has a string: PynamoDB cannot even deserialize it
-    corrupt(ChildRecord, dc.CHILD_BEN, name={"N": "7"})
-    body = {"resource_type": "children", "ids": [dc.CHILD_AVA, dc.CHILD_BEN]}
+    corrupt(ChildRecord, ids.CHILD_BEN, name={"N": "7"})
+    body = {"resource_type": "children", "ids": [ids.CHILD_AVA, ids.CHILD_BEN]}
     answer = call(batch_get_handler, load_event("batch_get.json", body=body), lambda_context)
     assert statuses(answer.body) == [200, 500]
 
 
 def test_a_corrupt_activity_is_an_item_500_in_batch_get(data: Any, lambda_context: FakeLambdaContext) -> None:
-    corrupt(ActivityRecord, demo.PUBLIC_BLOCKS, activity_type={"S": "juggling"})
-    body = {"resource_type": "activities", "ids": [demo.PUBLIC_BLOCKS, demo.SUNRISE_PUPPETS]}
+    corrupt(ActivityRecord, ids.PUBLIC_BLOCKS, activity_type={"S": "juggling"})
+    body = {"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS, ids.SUNRISE_PUPPETS]}
     answer = call(batch_get_handler, load_event("batch_get.json", body=body), lambda_context)
     assert statuses(answer.body) == [500, 200]
 
 
 def recommend(context: FakeLambdaContext, child_ids: list[str]) -> Answer:
-    event = load_event("batch_recommendations.json", body={"child_ids": child_ids}, sub=demo.ADMIN_SUNRISE_SUB)
+    event = load_event("batch_recommendations.json", body={"child_ids": child_ids}, sub=ids.ADMIN_SUNRISE_SUB)
     return call(recommendations_handler, event, context)
 
 
 def test_a_corrupt_child_is_an_item_500_in_recommendations(data: Any, lambda_context: FakeLambdaContext) -> None:
-    corrupt(ChildRecord, dc.CHILD_BEN, birth_date={"S": "not-a-date"})
-    answer = recommend(lambda_context, [dc.CHILD_AVA, dc.CHILD_BEN])
+    corrupt(ChildRecord, ids.CHILD_BEN, birth_date={"S": "not-a-date"})
+    answer = recommend(lambda_context, [ids.CHILD_AVA, ids.CHILD_BEN])
     assert answer.status == 200, answer.body
     assert statuses(answer.body) == [200, 500]
 
 
 def test_a_corrupt_history_is_an_item_500_for_that_child_only(data: Any, lambda_context: FakeLambdaContext) -> None:
-    corrupt(HistoryRecord, dc.CHILD_BEN, entries={"L": [{"M": {"activity_id": {"S": "x"}, "done_on": {"S": "soon"}}}]})
-    assert statuses(recommend(lambda_context, [dc.CHILD_AVA, dc.CHILD_BEN]).body) == [200, 500]
+    corrupt(HistoryRecord, ids.CHILD_BEN, entries={"L": [{"M": {"activity_id": {"S": "x"}, "done_on": {"S": "soon"}}}]})
+    assert statuses(recommend(lambda_context, [ids.CHILD_AVA, ids.CHILD_BEN]).body) == [200, 500]
 
 
 def test_a_corrupt_activity_in_the_catalog_is_left_out_of_every_recommendation(
     data: Any, lambda_context: FakeLambdaContext
 ) -> None:
     # Given one public activity that no longer validates
-    corrupt(ActivityRecord, demo.PUBLIC_BLOCKS, min_age_months={"S": "young"})
+    corrupt(ActivityRecord, ids.PUBLIC_BLOCKS, min_age_months={"S": "young"})
     # When children are recommended for / Then every child is answered, and never with that activity
-    answer = recommend(lambda_context, [dc.CHILD_AVA, dc.CHILD_BEN])
+    answer = recommend(lambda_context, [ids.CHILD_AVA, ids.CHILD_BEN])
     assert statuses(answer.body) == [200, 200]
     chosen = {r["activity"]["id"] for item in answer.body["results"] for r in item["data"]["recommendations"]}
-    assert demo.PUBLIC_BLOCKS not in chosen
+    assert ids.PUBLIC_BLOCKS not in chosen
 
 
 def test_a_corrupt_activity_is_a_500_problem_on_its_single_route(data: Any, lambda_context: FakeLambdaContext) -> None:
-    corrupt(ActivityRecord, demo.SUNRISE_PUPPETS, activity_type={"S": "juggling"})
-    event = load_event("get_activity.json", path=f"/api/v1/activities/{demo.SUNRISE_PUPPETS}")
-    event["pathParameters"] = {"id": demo.SUNRISE_PUPPETS}
+    corrupt(ActivityRecord, ids.SUNRISE_PUPPETS, activity_type={"S": "juggling"})
+    event = load_event("get_activity.json", path=f"/api/v1/activities/{ids.SUNRISE_PUPPETS}")
+    event["pathParameters"] = {"id": ids.SUNRISE_PUPPETS}
     answer = call(activities_handler, event, lambda_context)
     assert answer.status == 500
     assert answer.headers["content-type"] == "application/problem+json"
@@ -193,7 +192,7 @@ def test_no_membership_is_remembered_briefly_and_a_membership_for_the_full_ttl()
     from early_learning.settings import get_settings
 
     settings = get_settings()
-    member = Membership(sub="s", org_id=demo.SUNRISE, role=Role.ADMIN)
+    member = Membership(sub="s", org_id=ids.SUNRISE, role=Role.ADMIN)
     assert memberships._expiry("s", None, 100.0) == 100.0 + settings.membership_negative_ttl_s
     assert memberships._expiry("s", member, 100.0) == 100.0 + settings.membership_cache_ttl_s
     assert settings.membership_negative_ttl_s <= 5 < settings.membership_cache_ttl_s
@@ -202,10 +201,10 @@ def test_no_membership_is_remembered_briefly_and_a_membership_for_the_full_ttl()
 def test_the_public_catalog_is_cached_once_for_every_organization(data: Any, faults: StoreFaults) -> None:
     # Given a cold cache: Sunrise's catalog costs its own partition and the public one
     activities.clear_catalog_cache()
-    sunrise = activities.visible_catalog(demo.SUNRISE)
+    sunrise = activities.visible_catalog(ids.SUNRISE)
     queries_after_sunrise = len(faults.attempts("Query"))
     # When Maple's catalog is read
-    maple = activities.visible_catalog(demo.MAPLE)
+    maple = activities.visible_catalog(ids.MAPLE)
     # Then only Maple's own partition is queried, and the public activities are the very same objects
     assert len(faults.attempts("Query")) - queries_after_sunrise == 1
     public_in_sunrise = {id(a) for a in sunrise if a.is_public}

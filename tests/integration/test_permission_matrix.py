@@ -25,30 +25,32 @@ from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
 from functions.children.app import handler as children_handler
-from local import cfn, demo
-from local import demo_children as dc
+from local import cfn
+from local.demo import ids
+from local.demo.core import CORE_ACTIVITIES, CORE_MEMBERSHIPS
 from tests.conftest import FakeLambdaContext
+from tests.data import extra
 from tests.events import load_event
 from tests.integration.children_support import Handler, call
 
 ROLES: dict[str, str] = {
-    "admin": demo.ADMIN_SUNRISE_SUB,
-    "educator": demo.TEACHER_SUNRISE_SUB,
-    "guardian": demo.PARENT_SUNRISE_SUB,
-    "no membership": demo.NO_MEMBERSHIP_SUB,
+    "admin": ids.ADMIN_SUNRISE_SUB,
+    "educator": ids.TEACHER_SUNRISE_SUB,
+    "guardian": ids.PARENT_SUNRISE_SUB,
+    "no membership": extra.NO_MEMBERSHIP_SUB,
 }
 
 ACTIVITIES: dict[str, str] = {
-    "own org": demo.SUNRISE_PUPPETS,
-    "public catalog": demo.PUBLIC_BLOCKS,
-    "other org": demo.MAPLE_LEAF_ART,
+    "own org": ids.SUNRISE_PUPPETS,
+    "public catalog": ids.PUBLIC_BLOCKS,
+    "other org": ids.MAPLE_LEAF_ART,
 }
 CHILDREN: dict[str, str] = {
-    "own child, own classroom": dc.CHILD_AVA,
-    "own child, other classroom": dc.CHILD_FINN,
-    "other child, own classroom": dc.CHILD_BEN,
-    "other child, other classroom": dc.CHILD_ELLA,
-    "other org": dc.CHILD_GRACE,
+    "own child, own classroom": ids.CHILD_AVA,
+    "own child, other classroom": ids.CHILD_FINN,
+    "other child, own classroom": ids.CHILD_BEN,
+    "other child, other classroom": ids.CHILD_ELLA,
+    "other org": ids.CHILD_GRACE,
 }
 
 # fmt: off
@@ -162,9 +164,9 @@ def tables() -> Iterator[None]:
     and histories."""
     with mock_aws():
         cfn.create_tables(boto3.session.Session(region_name="us-east-1").client("dynamodb"))
-        activities.save(demo.CORE_ACTIVITIES)
-        memberships.save(demo.CORE_MEMBERSHIPS)
-        dc.seed_core()
+        activities.save(CORE_ACTIVITIES)
+        memberships.save(CORE_MEMBERSHIPS)
+        extra.seed_core()
         activities.clear_catalog_cache()
         yield
         activities.clear_catalog_cache()

@@ -20,16 +20,18 @@ from early_learning.store import activities
 from early_learning.store.base import counting_calls
 from functions.batch_recommendations.app import handler as batch_handler
 from functions.children.app import handler as children_handler
-from local import demo
-from local import demo_children as dc
+from local.demo import ids
+from local.demo.children import generate_children, generated_child_id
+from local.demo.core import CORE_CHILDREN, CORE_HISTORY, CORE_MEMBERSHIPS
+from tests.data import extra
 from tests.events import load_event
 from tests.integration.children_support import Answer, call, statuses, without_timestamps
 
-SUNRISE_A_CHILDREN = [dc.CHILD_AVA, dc.CHILD_BEN, dc.CHILD_CHLOE, dc.CHILD_DEV]
+SUNRISE_A_CHILDREN = [ids.CHILD_AVA, ids.CHILD_BEN, ids.CHILD_CHLOE, ids.CHILD_DEV]
 NOT_FOUND = "Child with id {} not found"
 BULK = [
-    *dc.generate_children(demo.SUNRISE, dc.SUNRISE_A, 25),
-    *dc.generate_children(demo.SUNRISE, dc.SUNRISE_B, 25),
+    *generate_children(ids.SUNRISE, ids.SUNRISE_A, 25),
+    *generate_children(ids.SUNRISE, ids.SUNRISE_B, 25),
 ]
 
 
@@ -45,16 +47,16 @@ def _cold_catalog() -> Iterator[None]:
 def children_data(seeded: Any) -> Any:
     """Core activities and memberships, the extra activities, the core children and histories, and 50 more
     children of sunrise's two classrooms."""
-    dc.seed_core(BULK)
+    extra.seed_core(BULK)
     return seeded
 
 
-def post(context: Any, body: Any = None, *, sub: str = demo.TEACHER_SUNRISE_SUB, **kw: Any) -> Answer:
+def post(context: Any, body: Any = None, *, sub: str = ids.TEACHER_SUNRISE_SUB, **kw: Any) -> Answer:
     event = load_event("batch_recommendations.json", body=body, sub=sub, **kw)
     return call(batch_handler, event, context)
 
 
-def get_one(context: Any, child_id: str, query: str = "", *, sub: str = demo.PARENT_SUNRISE_SUB) -> Answer:
+def get_one(context: Any, child_id: str, query: str = "", *, sub: str = ids.PARENT_SUNRISE_SUB) -> Answer:
     event = load_event(
         "child_recommendations.json", sub=sub, path=f"/api/v1/children/{child_id}/recommendations", query={}
     )
@@ -106,7 +108,7 @@ def test_partial_event_answers_every_position_with_its_own_status(children_data,
     assert statuses(body) == [200, 404, 404, 400, 404, 200, 200]
     assert (body["total_requested"], body["total_succeeded"], body["total_failed"]) == (7, 3, 4)
     # And missing, other organization and other classroom are indistinguishable
-    for position, child_id in ((1, dc.MISSING_CHILD), (2, dc.CHILD_GRACE), (4, dc.CHILD_ELLA)):
+    for position, child_id in ((1, ids.MISSING_CHILD), (2, ids.CHILD_GRACE), (4, ids.CHILD_ELLA)):
         result = body["results"][position]
         assert result["error"] == NOT_FOUND.format(child_id)
         assert (result["error_code"], result["retryable"]) == ("not_found", False)
@@ -119,25 +121,25 @@ def test_partial_event_answers_every_position_with_its_own_status(children_data,
     ("sub", "child_ids", "expected"),
     [
         pytest.param(
-            demo.PARENT_SUNRISE_SUB,
-            [dc.CHILD_AVA, dc.CHILD_FINN, dc.CHILD_BEN, dc.CHILD_GRACE],
+            ids.PARENT_SUNRISE_SUB,
+            [ids.CHILD_AVA, ids.CHILD_FINN, ids.CHILD_BEN, ids.CHILD_GRACE],
             [200, 200, 404, 404],
             id="guardian-own-children-only",
         ),
         pytest.param(
-            demo.ADMIN_SUNRISE_SUB,
-            [dc.CHILD_AVA, dc.CHILD_ELLA, dc.CHILD_FINN, dc.CHILD_HUGO],
+            ids.ADMIN_SUNRISE_SUB,
+            [ids.CHILD_AVA, ids.CHILD_ELLA, ids.CHILD_FINN, ids.CHILD_HUGO],
             [200, 200, 200, 404],
             id="admin-whole-org",
         ),
         pytest.param(
-            demo.ADMIN_MAPLE_SUB,
-            [dc.CHILD_GRACE, dc.CHILD_IRIS, dc.CHILD_AVA],
+            ids.ADMIN_MAPLE_SUB,
+            [ids.CHILD_GRACE, ids.CHILD_IRIS, ids.CHILD_AVA],
             [200, 200, 404],
             id="other-admin-own-org",
         ),
         pytest.param(
-            demo.TEACHER_SUNRISE_SUB, [dc.CHILD_DEV, dc.CHILD_ELLA], [200, 404], id="educator-own-classroom-only"
+            ids.TEACHER_SUNRISE_SUB, [ids.CHILD_DEV, ids.CHILD_ELLA], [200, 404], id="educator-own-classroom-only"
         ),
     ],
 )
@@ -152,7 +154,7 @@ def test_each_item_is_authorized_for_the_caller(children_data, lambda_context, s
 
 
 def test_a_caller_without_membership_gets_403_for_the_whole_batch(children_data, lambda_context):
-    answer = post(lambda_context, {"child_ids": [dc.CHILD_AVA]}, sub=demo.NO_MEMBERSHIP_SUB)
+    answer = post(lambda_context, {"child_ids": [ids.CHILD_AVA]}, sub=extra.NO_MEMBERSHIP_SUB)
     assert answer.status == 403
     assert answer.headers["content-type"] == "application/problem+json"
 
@@ -164,32 +166,32 @@ def test_a_caller_without_membership_gets_403_for_the_whole_batch(children_data,
     ("body", "pointer"),
     [
         pytest.param({"child_ids": []}, "#/child_ids", id="no-children"),
-        pytest.param(
-            {"child_ids": [dc.generated_child_id(dc.SUNRISE_A, n) for n in range(51)]}, "#/child_ids", id="51"
-        ),
+        pytest.param({"child_ids": [generated_child_id(ids.SUNRISE_A, n) for n in range(51)]}, "#/child_ids", id="51"),
         pytest.param({}, "#/child_ids", id="child-ids-missing"),
-        pytest.param({"child_ids": dc.CHILD_AVA}, "#/child_ids", id="child-ids-a-string"),
+        pytest.param({"child_ids": ids.CHILD_AVA}, "#/child_ids", id="child-ids-a-string"),
         pytest.param({"child_ids": [7]}, "#/child_ids/0", id="child-id-a-number"),
         pytest.param({"child_ids": ["x" * 129]}, "#/child_ids/0", id="child-id-too-long"),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "max_recommendations": 0}, "#/max_recommendations", id="max-0"),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "max_recommendations": 21}, "#/max_recommendations", id="max-21"),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "max_recommendations": 0}, "#/max_recommendations", id="max-0"),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "max_recommendations": 21}, "#/max_recommendations", id="max-21"),
         pytest.param(
-            {"child_ids": [dc.CHILD_AVA], "max_recommendations": "five"}, "#/max_recommendations", id="max-not-int"
+            {"child_ids": [ids.CHILD_AVA], "max_recommendations": "five"}, "#/max_recommendations", id="max-not-int"
         ),
         pytest.param(
-            {"child_ids": [dc.CHILD_AVA], "max_recommendations": 2.5}, "#/max_recommendations", id="max-fraction"
+            {"child_ids": [ids.CHILD_AVA], "max_recommendations": 2.5}, "#/max_recommendations", id="max-fraction"
         ),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "weather": "foggy"}, "#/weather", id="unknown-weather"),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "weather": "foggy"}, "#/weather", id="unknown-weather"),
         pytest.param(
-            {"child_ids": [dc.CHILD_AVA], "activity_types": ["juggling"]}, "#/activity_types/0", id="unknown-type"
+            {"child_ids": [ids.CHILD_AVA], "activity_types": ["juggling"]}, "#/activity_types/0", id="unknown-type"
         ),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "activity_types": "motor"}, "#/activity_types", id="types-a-string"),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "group_size": 0}, "#/group_size", id="group-size-0"),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "child_age_months": -1}, "#/child_age_months", id="negative-age"),
         pytest.param(
-            {"child_ids": [dc.CHILD_AVA], "include_special_needs": "perhaps"}, "#/include_special_needs", id="not-bool"
+            {"child_ids": [ids.CHILD_AVA], "activity_types": "motor"}, "#/activity_types", id="types-a-string"
         ),
-        pytest.param({"child_ids": [dc.CHILD_AVA], "max_recomendations": 3}, "#/max_recomendations", id="misspelt"),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "group_size": 0}, "#/group_size", id="group-size-0"),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "child_age_months": -1}, "#/child_age_months", id="negative-age"),
+        pytest.param(
+            {"child_ids": [ids.CHILD_AVA], "include_special_needs": "perhaps"}, "#/include_special_needs", id="not-bool"
+        ),
+        pytest.param({"child_ids": [ids.CHILD_AVA], "max_recomendations": 3}, "#/max_recomendations", id="misspelt"),
         pytest.param(["not", "an", "object"], "#", id="body-a-list"),
     ],
 )
@@ -233,7 +235,7 @@ def test_rain_excludes_outdoor_activities_for_every_child(children_data, lambda_
     # Given a whole classroom (and more) on a rainy day
     child_ids = [*SUNRISE_A_CHILDREN, *(c.id for c in BULK[:10])]
     body = post(lambda_context, {"child_ids": child_ids, "weather": "rainy", "max_recommendations": 20},
-                sub=demo.ADMIN_SUNRISE_SUB).body  # fmt: skip
+                sub=ids.ADMIN_SUNRISE_SUB).body  # fmt: skip
     # Then no recommendation of any child is an outdoor-only activity
     assert body["total_succeeded"] == len(child_ids)
     recs = [rec for r in body["results"] for rec in r["data"]["recommendations"]]
@@ -273,14 +275,14 @@ def test_children_of_one_classroom_get_different_explained_recommendations(child
     # Then their recommendation lists differ
     assert len({tuple(rec["activity"]["id"] for rec in recs) for recs in by_child.values()}) == 4
     # And the reasons name what made the difference
-    ben = [rec["reasoning"] for rec in by_child[dc.CHILD_BEN]]
+    ben = [rec["reasoning"] for rec in by_child[ids.CHILD_BEN]]
     assert any("Adapted for fine motor delay" in reason for reason in ben)
     assert any("Supports motor development" in r or "Supports sensory development" in r for r in ben)
-    chloe = [rec["reasoning"] for rec in by_child[dc.CHILD_CHLOE]]
+    chloe = [rec["reasoning"] for rec in by_child[ids.CHILD_CHLOE]]
     assert any("Adapted for autism" in reason for reason in chloe)
     # And a recently done activity is never called fresh
-    recent_of_ava = {entry.activity_id for entry in dc.CORE_HISTORY[dc.CHILD_AVA]}
-    for rec in by_child[dc.CHILD_AVA]:
+    recent_of_ava = {entry.activity_id for entry in CORE_HISTORY[ids.CHILD_AVA]}
+    for rec in by_child[ids.CHILD_AVA]:
         if rec["activity"]["id"] in recent_of_ava:
             assert "Done recently" in rec["reasoning"]
         else:
@@ -291,14 +293,14 @@ def test_a_recently_done_activity_scores_below_an_equal_fresh_one(children_data,
     # Given Ava recently did the Rhyme Time Circle but neither the Story Sequencing Cards nor the Picture Book Walk:
     # three language activities that all fit 40 months, none adapted to needs she does not have
     body = post(
-        lambda_context, {"child_ids": [dc.CHILD_AVA], "activity_types": ["language"], "child_age_months": 40}
+        lambda_context, {"child_ids": [ids.CHILD_AVA], "activity_types": ["language"], "child_age_months": 40}
     ).body
     recs = {rec["activity"]["id"]: rec for rec in body["results"][0]["data"]["recommendations"]}
     # Then the recent one scores below the two fresh ones, which score the same, and the reasons say why
     score = {activity_id: rec["relevance_score"] for activity_id, rec in recs.items()}
-    assert score[demo.PUBLIC_SONGS] < score[dc.STORY_CARDS] == score[dc.PICTURE_BOOK]
-    assert "Done recently" in recs[demo.PUBLIC_SONGS]["reasoning"]
-    assert "Fresh activity suggestion" in recs[dc.STORY_CARDS]["reasoning"]
+    assert score[ids.PUBLIC_SONGS] < score[extra.STORY_CARDS] == score[extra.PICTURE_BOOK]
+    assert "Done recently" in recs[ids.PUBLIC_SONGS]["reasoning"]
+    assert "Fresh activity suggestion" in recs[extra.STORY_CARDS]["reasoning"]
 
 
 def test_child_age_months_overrides_the_birth_date(children_data, lambda_context):
@@ -315,7 +317,7 @@ def test_child_age_months_overrides_the_birth_date(children_data, lambda_context
 
 def test_the_same_request_gives_the_same_answer(children_data, lambda_context):
     # Given one request / When sent twice (the second with a warm catalog cache)
-    request = {"child_ids": [*SUNRISE_A_CHILDREN, dc.CHILD_AVA], "weather": "sunny", "group_size": 4}
+    request = {"child_ids": [*SUNRISE_A_CHILDREN, ids.CHILD_AVA], "weather": "sunny", "group_size": 4}
     first, second = post(lambda_context, request).body, post(lambda_context, request).body
     # Then the answers are equal but for their timestamps
     assert without_timestamps(first) == without_timestamps(second)
@@ -325,13 +327,13 @@ def test_the_single_child_route_answers_the_batch_items_data(children_data, lamb
     # Given the same options as query parameters and as a batch body
     batch = post(
         lambda_context,
-        {"child_ids": [dc.CHILD_FINN], "activity_types": ["language", "cognitive"], "weather": "rainy",
+        {"child_ids": [ids.CHILD_FINN], "activity_types": ["language", "cognitive"], "weather": "rainy",
          "max_recommendations": 4},
-        sub=demo.PARENT_SUNRISE_SUB,
+        sub=ids.PARENT_SUNRISE_SUB,
     ).body  # fmt: skip
     single = get_one(
         lambda_context,
-        dc.CHILD_FINN,
+        ids.CHILD_FINN,
         "activity_types=language&activity_types=cognitive&weather=rainy&max_recommendations=4",
     )
     # Then the single route's body is the batch item's data
@@ -343,17 +345,17 @@ def test_the_single_child_route_answers_the_batch_items_data(children_data, lamb
 def test_the_child_recommendations_event_works_unchanged(children_data, lambda_context):
     answer = call(children_handler, load_event("child_recommendations.json"), lambda_context)
     assert answer.status == 200
-    assert answer.body["child_id"] == dc.CHILD_AVA
+    assert answer.body["child_id"] == ids.CHILD_AVA
     assert all(rec["activity"]["setting"] != "outdoor" for rec in answer.body["recommendations"])
 
 
 @pytest.mark.parametrize(
     ("sub", "child_id"),
     [
-        pytest.param(demo.PARENT_SUNRISE_SUB, dc.CHILD_BEN, id="guardian-not-own-child"),
-        pytest.param(demo.TEACHER_SUNRISE_SUB, dc.CHILD_ELLA, id="educator-other-classroom"),
-        pytest.param(demo.ADMIN_SUNRISE_SUB, dc.CHILD_GRACE, id="admin-other-org"),
-        pytest.param(demo.ADMIN_SUNRISE_SUB, dc.MISSING_CHILD, id="missing"),
+        pytest.param(ids.PARENT_SUNRISE_SUB, ids.CHILD_BEN, id="guardian-not-own-child"),
+        pytest.param(ids.TEACHER_SUNRISE_SUB, ids.CHILD_ELLA, id="educator-other-classroom"),
+        pytest.param(ids.ADMIN_SUNRISE_SUB, ids.CHILD_GRACE, id="admin-other-org"),
+        pytest.param(ids.ADMIN_SUNRISE_SUB, ids.MISSING_CHILD, id="missing"),
     ],
 )
 def test_the_single_child_route_is_404_for_missing_or_inaccessible(children_data, lambda_context, sub, child_id):
@@ -367,14 +369,14 @@ def test_the_single_child_route_is_404_for_missing_or_inaccessible(children_data
     ("child_id", "query", "status"),
     [
         pytest.param("not-a-uuid", "", 400, id="malformed-id"),
-        pytest.param(dc.CHILD_AVA, "max_recommendations=0", 422, id="max-0"),
-        pytest.param(dc.CHILD_AVA, "max_recommendations=21", 422, id="max-21"),
-        pytest.param(dc.CHILD_AVA, "max_recommendations=many", 422, id="max-not-int"),
-        pytest.param(dc.CHILD_AVA, "weather=foggy", 422, id="unknown-weather"),
-        pytest.param(dc.CHILD_AVA, "activity_types=juggling", 422, id="unknown-type"),
-        pytest.param(dc.CHILD_AVA, "group_size=0", 422, id="group-size-0"),
-        pytest.param(dc.CHILD_AVA, "include_special_needs=perhaps", 422, id="not-bool"),
-        pytest.param(dc.CHILD_AVA, "max_recomendations=3", 422, id="misspelt-option"),
+        pytest.param(ids.CHILD_AVA, "max_recommendations=0", 422, id="max-0"),
+        pytest.param(ids.CHILD_AVA, "max_recommendations=21", 422, id="max-21"),
+        pytest.param(ids.CHILD_AVA, "max_recommendations=many", 422, id="max-not-int"),
+        pytest.param(ids.CHILD_AVA, "weather=foggy", 422, id="unknown-weather"),
+        pytest.param(ids.CHILD_AVA, "activity_types=juggling", 422, id="unknown-type"),
+        pytest.param(ids.CHILD_AVA, "group_size=0", 422, id="group-size-0"),
+        pytest.param(ids.CHILD_AVA, "include_special_needs=perhaps", 422, id="not-bool"),
+        pytest.param(ids.CHILD_AVA, "max_recomendations=3", 422, id="misspelt-option"),
     ],
 )
 def test_the_single_child_route_refuses_bad_input_with_a_problem(
@@ -402,9 +404,9 @@ def test_children_not_scored_before_the_deadline_are_503_retryable(children_data
 
     monkeypatch.setattr(recommendations, "recommend", recommend_then_advance_clock)
     request = BatchRecommendationsRequest(child_ids=[*SUNRISE_A_CHILDREN, "bad-id"])
-    caller = next(m for m in demo.CORE_MEMBERSHIPS if m.sub == demo.TEACHER_SUNRISE_SUB)
+    caller = next(m for m in CORE_MEMBERSHIPS if m.sub == ids.TEACHER_SUNRISE_SUB)
     # When the batch runs
-    response = recommendations.batch_recommendations(request, caller, deadline, dc.REFERENCE_DATE)
+    response = recommendations.batch_recommendations(request, caller, deadline, ids.REFERENCE_DATE)
     # Then the first two are answered, the rest are 503 retryable, and the malformed id is still 400
     body = response.model_dump(mode="json")
     assert statuses(body) == [200, 200, 503, 503, 400]
@@ -416,7 +418,7 @@ def test_an_expired_lambda_deadline_answers_items_503_not_a_500(children_data, l
     # Given a Lambda with less time left than the safety margin
     lambda_context.timeout_ms = 500
     # When a batch arrives
-    answer = post(lambda_context, {"child_ids": [dc.CHILD_AVA, "bad-id"]})
+    answer = post(lambda_context, {"child_ids": [ids.CHILD_AVA, "bad-id"]})
     # Then the batch is 200 with the valid item unavailable (retryable) and the malformed one 400
     assert answer.status == 200
     assert statuses(answer.body) == [503, 400]
@@ -431,7 +433,7 @@ def test_an_unreadable_catalog_answers_the_visible_children_503(children_data, l
 
     monkeypatch.setattr(activities, "visible_catalog", unavailable)
     # When a batch arrives / Then visible children are 503 retryable, and the rest keep their own answers
-    body = post(lambda_context, {"child_ids": [dc.CHILD_AVA, dc.CHILD_ELLA, "bad-id"]}).body
+    body = post(lambda_context, {"child_ids": [ids.CHILD_AVA, ids.CHILD_ELLA, "bad-id"]}).body
     assert statuses(body) == [503, 404, 400]
     assert body["results"][0]["retryable"] is True
 
@@ -470,7 +472,7 @@ def test_dynamodb_calls_do_not_grow_with_the_number_of_children(children_data, l
     sizes = {n: [child.id for child in BULK[:n]] for n in (1, 10, 50)}
 
     def calls_for(child_ids: list[str]) -> list[str]:
-        body = post(lambda_context, {"child_ids": child_ids}, sub=demo.ADMIN_SUNRISE_SUB).body
+        body = post(lambda_context, {"child_ids": child_ids}, sub=ids.ADMIN_SUNRISE_SUB).body
         assert body["total_succeeded"] == len(child_ids)
         return sorted(batch_calls[-1])
 
@@ -494,12 +496,12 @@ def test_logs_never_carry_childrens_names_or_birth_dates(children_data, lambda_c
     call(batch_handler, load_event("batch_recommendations_partial.json"), lambda_context)
     call(batch_handler, load_event("batch_recommendations.json"), lambda_context)
     call(children_handler, load_event("child_recommendations.json"), lambda_context)
-    get_one(lambda_context, dc.CHILD_BEN)  # 404
-    post(lambda_context, {"child_ids": [c.id for c in BULK[:10]]}, sub=demo.ADMIN_SUNRISE_SUB)
+    get_one(lambda_context, ids.CHILD_BEN)  # 404
+    post(lambda_context, {"child_ids": [c.id for c in BULK[:10]]}, sub=ids.ADMIN_SUNRISE_SUB)
     # When the captured logs are read
     logged = capfd.readouterr().out + capfd.readouterr().err + caplog.text
     # Then they show the batches were logged, by ids and counts, without any name or birth date
     assert "batch processed" in logged
-    for child in (*dc.CORE_CHILDREN, *BULK[:10]):
+    for child in (*CORE_CHILDREN, *BULK[:10]):
         assert child.name not in logged
         assert child.birth_date.isoformat() not in logged

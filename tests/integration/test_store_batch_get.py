@@ -18,12 +18,12 @@ from early_learning.settings import Settings
 from early_learning.store import activities, base
 from early_learning.store.activities import ActivityRecord
 from early_learning.store.base import BatchRead, counting_calls
-from local import demo
+from local.demo import ids
 from tests.integration.faults import BatchGetSpy, connection_reset, throttled
 from tests.integration.store_faults import client_error
 
-A, B, C = demo.PUBLIC_BLOCKS, demo.PUBLIC_SONGS, demo.PUBLIC_GARDEN
-CORE = [A, B, C, demo.SUNRISE_PUPPETS]
+A, B, C = ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS, ids.PUBLIC_GARDEN
+CORE = [A, B, C, ids.SUNRISE_PUPPETS]
 
 
 class FakeClock:
@@ -123,18 +123,18 @@ def test_repeated_keys_are_requested_once(seeded: Any, batch_get_spy: BatchGetSp
 
 
 def test_a_missing_key_is_neither_an_item_nor_unfinished(seeded: Any) -> None:
-    result = read([A, demo.MISSING])
+    result = read([A, ids.MISSING])
     assert set(result.items) == {A}
     assert result.unfinished == set()
 
 
 def test_a_projection_always_includes_the_permission_attributes(seeded: Any, batch_get_spy: BatchGetSpy) -> None:
     # When only the name is asked for
-    result = activities.read_many([demo.MAPLE_LEAF_ART], Deadline(29_000), ["name"])
+    result = activities.read_many([ids.MAPLE_LEAF_ART], Deadline(29_000), ["name"])
     # Then DynamoDB is asked for the name plus what the permission check needs, and nothing more
     assert batch_get_spy.projections == [{"id", "name", "org_id"}]
-    assert result.items[demo.MAPLE_LEAF_ART] == {
-        "id": demo.MAPLE_LEAF_ART,
+    assert result.items[ids.MAPLE_LEAF_ART] == {
+        "id": ids.MAPLE_LEAF_ART,
         "name": "Maple Leaf Prints",
         "org_id": "maple",
     }
@@ -150,9 +150,9 @@ def test_partially_unprocessed_keys_are_retried_alone_and_succeed(
     batch_get_spy.withhold = lambda attempt, key: attempt == 0 and key in {B, C}
     sleeps = Sleeps()
     # When the keys are read
-    result = read([A, B, C, demo.MISSING], sleep=sleeps)
+    result = read([A, B, C, ids.MISSING], sleep=sleeps)
     # Then only those two are sent again, after one backoff, and every key is answered
-    assert batch_get_spy.calls == [[A, B, C, demo.MISSING], [B, C]]
+    assert batch_get_spy.calls == [[A, B, C, ids.MISSING], [B, C]]
     assert len(sleeps.delays) == 1
     assert set(result.items) == {A, B, C}
     assert result.unfinished == set()

@@ -1,4 +1,4 @@
-"""The local gateway's CORS, read from template.yaml's CorsConfiguration (local.httpapi.CorsPolicy), as API Gateway
+"""The local gateway's CORS, read from template.yaml's CorsConfiguration (local.gateway.cors.CorsPolicy), as API Gateway
 applies it: preflights answered with the allowed methods and headers; actual responses to an allowed origin carrying
 Access-Control-Allow-Origin and Access-Control-Expose-Headers, whatever the function set itself; and Vary: Origin, so
 that no cache hands one origin's answer to another."""
@@ -9,7 +9,7 @@ import pytest
 from starlette.datastructures import MutableHeaders
 
 from local import cfn
-from local.httpapi import CorsPolicy, add_vary, cors_policy
+from local.gateway.cors import CorsPolicy, add_vary, cors_policy
 
 ORIGIN = "http://localhost:3000"  # the template's CorsAllowOrigins default
 POLICY = cors_policy()

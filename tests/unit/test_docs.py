@@ -1,5 +1,5 @@
-"""The local gateway's /docs (local.docs): Swagger UI's page references only the gateway's own URLs, and each asset
-it references is served from the pinned package with its type; nothing else under /docs/assets/ is."""
+"""The local gateway's /docs (local.gateway.docs): Swagger UI's page references only the gateway's own URLs, and
+each asset it references is served from the pinned package with its type; nothing else under /docs/assets/ is."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from starlette.responses import Response
 
-from local import docs
+from local.gateway import docs
 
 TITLE = "Activity Batch API"
 

@@ -19,8 +19,10 @@ import pytest
 from starlette.requests import Request
 
 from local import cfn
-from local.gateway import Gateway, GatewayConfig, RouteMatcher, build_event
-from local.httpapi import CorsPolicy
+from local.gateway import Gateway, GatewayConfig
+from local.gateway.cors import CorsPolicy
+from local.gateway.events import build_event
+from local.gateway.routing import RouteMatcher
 from local.lambda_.environment import Outcome
 
 ONE = cfn.Route("GET", "/api/v1/things/{id}", "PathRecorder")

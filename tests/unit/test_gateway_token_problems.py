@@ -11,8 +11,8 @@ from typing import Any
 import jwt
 import pytest
 
-from local.gateway import InvalidToken, JwtVerifier, TokenProblem, challenge, token_problem
-from local.httpapi import JwtAuthorizer
+from local.gateway.authorizer import InvalidToken, JwtVerifier, TokenProblem, challenge, token_problem
+from local.gateway.httpapi import JwtAuthorizer
 
 KID = 'ключ"\r\nX-Injected: 1\x00'
 """What a forger may put in a token's header, and PyJWT then quotes in its messages."""

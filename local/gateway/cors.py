@@ -1,127 +1,14 @@
-"""What template.yaml's HttpApi means locally, beyond ``local.cfn``: intrinsic functions resolved to local values,
-the JWT authorizers, which route each one guards, and the CORS configuration."""
+"""The HttpApi's CORS configuration (template.yaml's CorsConfiguration), as API Gateway applies it to preflight
+requests and to every other response."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from local import cfn
-
-PSEUDO_PARAMETERS = {
-    "AWS::AccountId": "123456789012",
-    "AWS::Partition": "aws",
-    "AWS::URLSuffix": "amazonaws.com",
-    "AWS::StackName": "local",
-    "AWS::NoValue": "",
-}
-
-_SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]+)\}")
-
-
-def resolve(value: Any, names: Mapping[str, str], template: dict[str, Any] | None = None) -> Any:
-    """``value`` with ``Ref``, ``Fn::Sub`` and ``Fn::GetAtt`` resolved: ``names`` gives the local value of pseudo
-    parameters (``AWS::Region``...) and of resources created under another name (the user pool's id); otherwise a
-    parameter is its default and a resource its logical id, as in ``cfn.local_value``."""
-    template = template or cfn.load_template()
-
-    def ref(name: str) -> str:
-        if name in names:
-            return names[name]
-        if name in PSEUDO_PARAMETERS:
-            return PSEUDO_PARAMETERS[name]
-        return str(cfn.local_value({"Ref": name}, template))
-
-    def get_att(name: str, attribute: str) -> str:
-        key = f"{name}.{attribute}"
-        return names.get(key, f"arn:aws:local:::{ref(name)}" if attribute == "Arn" else ref(name))
-
-    def substitute(text: str, variables: Mapping[str, Any]) -> str:
-        def one(match: re.Match[str]) -> str:
-            if match.group(1):  # ${!Literal} stays ${Literal}
-                return "${" + match.group(2) + "}"
-            name = match.group(2)
-            if name in variables:
-                return str(resolve(variables[name], names, template))
-            if "." in name and not name.startswith("AWS::"):
-                return get_att(*name.split(".", 1))
-            return ref(name)
-
-        return _SUB_VARIABLE.sub(one, text)
-
-    if isinstance(value, dict) and len(value) == 1:
-        (key, argument), *_ = value.items()
-        if key == "Ref":
-            return ref(str(argument))
-        if key == "Fn::GetAtt":
-            name, attribute = argument if isinstance(argument, list) else str(argument).split(".", 1)
-            return get_att(str(name), str(attribute))
-        if key == "Fn::Sub":
-            if isinstance(argument, list):
-                return substitute(str(argument[0]), argument[1] if len(argument) > 1 else {})
-            return substitute(str(argument), {})
-    if isinstance(value, dict):
-        return {key: resolve(item, names, template) for key, item in value.items()}
-    if isinstance(value, list):
-        return [resolve(item, names, template) for item in value]
-    return value
-
-
-def http_api(template: dict[str, Any] | None = None) -> dict[str, Any]:
-    (api,) = cfn.resources("AWS::Serverless::HttpApi", template).values()
-    properties: dict[str, Any] = api.get("Properties", {})
-    return properties
-
-
-# --- authorizers ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JwtAuthorizer:
-    """An HttpApi JWT authorizer: the token's ``iss`` must be ``issuer`` and its ``aud`` (or, without ``aud``,
-    its ``client_id``) one of ``audiences``; the token is read from ``header``."""
-
-    name: str
-    issuer: str
-    audiences: tuple[str, ...]
-    header: str = "authorization"
-
-
-def jwt_authorizers(names: Mapping[str, str], template: dict[str, Any] | None = None) -> dict[str, JwtAuthorizer]:
-    authorizers = {}
-    for name, config in http_api(template).get("Auth", {}).get("Authorizers", {}).items():
-        jwt_config = config.get("JwtConfiguration")
-        if jwt_config is None:
-            continue  # Lambda authorizers are not emulated: their routes answer 401 locally
-        source = str(config.get("IdentitySource", "$request.header.Authorization"))
-        audience = resolve(jwt_config.get("audience", []), names, template)
-        authorizers[name] = JwtAuthorizer(
-            name=name,
-            issuer=str(resolve(jwt_config["issuer"], names, template)),
-            audiences=tuple(str(a) for a in (audience if isinstance(audience, list) else [audience])),
-            header=source.removeprefix("$request.header.").lower(),
-        )
-    return authorizers
-
-
-def route_authorizers(template: dict[str, Any] | None = None) -> dict[str, str | None]:
-    """The authorizer guarding each route ('METHOD /path'), or None for an open route (``Authorizer: NONE``)."""
-    default = http_api(template).get("Auth", {}).get("DefaultAuthorizer")
-    guarded: dict[str, str | None] = {}
-    for res in cfn.resources("AWS::Serverless::Function", template).values():
-        for event in res["Properties"].get("Events", {}).values():
-            if event["Type"] != "HttpApi":
-                continue
-            props = event["Properties"]
-            authorizer = props.get("Auth", {}).get("Authorizer", default)
-            key = f"{str(props['Method']).upper()} {props['Path']}"
-            guarded[key] = None if authorizer in (None, "NONE") else str(authorizer)
-    return guarded
-
-
-# --- CORS ----------------------------------------------------------------------------------------------------
+from local.gateway.httpapi import http_api
+from local.intrinsics import resolve
 
 
 class ResponseHeaders(Protocol):

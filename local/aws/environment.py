@@ -1,17 +1,14 @@
-"""The functions' environment in a process that imports the shared layer itself: the local stack (it writes the demo
-data through the layer's store) and the in-process benchmarks. The functions themselves run in worker processes
-with their own environment each (``local.lambda_``)."""
+"""Point this process at the emulator: the functions' environment for a process that imports the shared layer itself,
+the local stack (it writes the demo data through the layer's store) and the benchmarks. The functions themselves run
+in worker processes with their own environment each (``local.lambda_.environment``)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from local import cfn
-
-ACCOUNT_ID = "123456789012"
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -19,13 +16,11 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "local",
 }
 
-Handler = Callable[[dict[str, Any], Any], Any]
 
-
-def function_environment(
+def layer_environment(
     aws_endpoint_url: str, region: str, specs: Mapping[str, cfn.FunctionSpec] | None = None
 ) -> tuple[dict[str, str], list[str]]:
-    """The environment every function gets locally, and the variables two functions disagree on.
+    """The environment every function gets locally, merged, and the variables two functions disagree on.
 
     For a process that imports the layer for every function at once, the variables are merged (the first function
     in the template wins a conflict). Every AWS SDK call goes to the emulator with fake credentials.
@@ -55,7 +50,7 @@ def prepare_process(aws_endpoint_url: str, region: str) -> list[str]:
     settings = sys.modules.get("early_learning.settings")
     if settings is not None and settings.get_settings().dynamodb_endpoint_url != aws_endpoint_url:
         raise RuntimeError("early_learning was imported before the local environment was set")
-    env, conflicts = function_environment(aws_endpoint_url, region)
+    env, conflicts = layer_environment(aws_endpoint_url, region)
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_DYNAMODB"):
         os.environ.pop(name, None)
     os.environ.update(env)

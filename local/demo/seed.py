@@ -1,0 +1,72 @@
+"""`make run`'s demo data written to the emulator's tables through the layer's store, one step per kind of data
+(``SEED_STEPS``); the layer's environment must point at the emulator before a step runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from local.demo.catalog import generate_activities
+from local.demo.children import demo_children
+from local.demo.core import CORE_ACTIVITIES, CORE_CHILDREN, CORE_HISTORY, CORE_MEMBERSHIPS
+from local.demo.users import DEMO_USERS
+
+CHILDREN_PER_CLASSROOM = 20
+
+
+@dataclass(frozen=True)
+class SeedContext:
+    """What the seeding steps know: the Cognito ``sub`` of every demo user, by username."""
+
+    subs: Mapping[str, str]
+
+
+SeedStep = Callable[[SeedContext], int]
+"""Writes one kind of demo data and returns how many items it wrote."""
+
+
+def seed_activities(_: SeedContext) -> int:
+    from early_learning.store import activities
+
+    everything = [*CORE_ACTIVITIES, *generate_activities()]
+    activities.save(everything)
+    return len(everything)
+
+
+def seed_memberships(context: SeedContext) -> int:
+    from early_learning.store import memberships
+
+    everything = [
+        *CORE_MEMBERSHIPS,
+        *(user.membership(context.subs[user.username]) for user in DEMO_USERS if user.username in context.subs),
+    ]
+    memberships.save(everything)
+    return len(everything)
+
+
+def seed_children(_: SeedContext, *, per_classroom: int = CHILDREN_PER_CLASSROOM, today: date | None = None) -> int:
+    """The core children and their histories, and ``per_classroom`` generated children per classroom with histories
+    over the demo catalog (ages at ``today``, default the real date)."""
+    from early_learning.store import children, history
+
+    catalog = [*CORE_ACTIVITIES, *generate_activities()]
+    generated, generated_history = demo_children(per_classroom, catalog, today=today or date.today())
+    all_children = [*CORE_CHILDREN, *generated]
+    all_history = {**CORE_HISTORY, **generated_history}
+    children.save(all_children)
+    history.save(all_history)
+    return len(all_children) + len(all_history)
+
+
+SEED_STEPS: list[tuple[str, SeedStep]] = [
+    ("activities", seed_activities),
+    ("memberships", seed_memberships),
+    ("children", seed_children),
+]
+"""The demo data, one step per kind: add a step here when a new table needs demo data."""
+
+
+def seed_demo(context: SeedContext, steps: Sequence[tuple[str, SeedStep]] | None = None) -> dict[str, int]:
+    """Run every seeding step (batch writes through the layer's store); returns items written per step."""
+    return {name: step(context) for name, step in (SEED_STEPS if steps is None else steps)}
