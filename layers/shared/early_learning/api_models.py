@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    TypeAdapter,
+    create_model,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+from typing_extensions import TypeAliasType
 
+from early_learning.domain import Activity, Child
 from early_learning.envelope import BatchEnvelope
 from early_learning.scoring import Recommendation, RecommendationOptions
 
@@ -78,7 +92,47 @@ class BatchGetRequest(JsonBody):
     )
 
 
-class BatchGetResponse(BatchEnvelope[dict[str, Any]]):
+class DocumentedAs:
+    """``Annotated`` metadata: the value is validated and serialized as its own type, and documented (JSON schema,
+    both modes) as the type ``documented()`` returns, built only when a schema is asked for (not at a cold start)."""
+
+    def __init__(self, documented: Callable[[], Any]) -> None:
+        self.documented = documented
+
+    def __get_pydantic_json_schema__(self, _: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return handler(TypeAdapter(self.documented()).core_schema)
+
+
+def _absent_rather_than_null(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # a field not selected is left out of ``data``, never null
+
+
+@cache
+def partial_model(model: type[BaseModel]) -> type[BaseModel]:
+    """``Partial<Model>``: ``model``'s fields with their types, constraints and descriptions, every one optional but
+    ``id``: a batch GET item's ``data``, which has the fields selected (all of them by default). For the document
+    only: the data itself is answered as the service built it."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation  # ge=0...
+        if name == "id":
+            fields[name] = (annotation, Field(description=info.description))
+        else:
+            optional = Field(default=None, description=info.description, json_schema_extra=_absent_rather_than_null)
+            fields[name] = (annotation, optional)
+    doc = f"{model.__name__} with only the fields selected (`fields`); `id` is always there"
+    return create_model(f"Partial{model.__name__}", __doc__=doc, **fields)
+
+
+PartialResource = TypeAliasType(
+    "PartialResource",
+    Annotated[dict[str, Any], DocumentedAs(lambda: partial_model(Activity) | partial_model(Child))],
+)
+"""A batch GET item's ``data``: the resource as the service built it (a plain dict, answered as it is), documented
+as a partial activity or a partial child (the request's ``resource_type`` says which)."""
+
+
+class BatchGetResponse(BatchEnvelope[PartialResource]):
     resource_type: str
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -61,7 +61,14 @@ class ItemFailure:
         return cls(503, "response_too_large", "Response size limit reached; request this item again", retryable=True)
 
 
+# Every item carries its ``status`` and ``status_code``: their defaults only spare ``run_batch`` from passing them, so
+# the response schema (serialization mode) marks them required, and generators type them as always present.
+_ALWAYS_SERIALIZED = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
 class ItemSuccess(BaseModel, Generic[T]):
+    model_config = _ALWAYS_SERIALIZED
+
     id: str = Field(description="The id as the client sent it")
     status: Literal["success"] = "success"
     status_code: int = 200
@@ -69,6 +76,8 @@ class ItemSuccess(BaseModel, Generic[T]):
 
 
 class ItemError(BaseModel):
+    model_config = _ALWAYS_SERIALIZED
+
     id: str = Field(description="The id as the client sent it")
     status: Literal["error"] = "error"
     status_code: int = Field(description="HTTP status of this item: 400, 404, 500 or 503")

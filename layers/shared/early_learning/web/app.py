@@ -24,24 +24,49 @@ from early_learning.web.body_limit import BodyLimit
 API_VERSION = "1.0.0"
 
 # Error responses are problem details (application/problem+json) from the functions, and for the statuses API
-# Gateway answers itself, its own {"message": ...} (application/json). FastAPI files a response ``model`` under the
-# route's media type (application/json), so the schemas are referenced here and added to the components by
-# ``create_app``'s ``openapi`` (only the tooling builds the document: no cost to a cold start).
+# Gateway answers itself, its own {"message": ...} (application/json). Each status lists exactly the media types it
+# can have. FastAPI files a response ``model`` under the route's media type (application/json), so the schemas are
+# referenced here and added to the components by ``create_app``'s ``openapi`` (only the tooling builds the document:
+# no cost to a cold start).
 ERROR_MODELS = (Problem, GatewayError)
+GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
+"""API Gateway's payload limit: a larger body is its own 413, before any function runs."""
+
+_PROBLEM = {"$ref": "#/components/schemas/Problem"}
+_GATEWAY_ERROR = {"$ref": "#/components/schemas/GatewayError"}
 
 
 def _error_response(
     description: str, *, problem: bool = True, gateway: bool = False, headers: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    """A documented error status: problem details from the function (``problem``), API Gateway's ``{"message"}``
+    (``gateway``), or either.
+
+    Where both occur, application/json comes first and its schema accepts either body: openapi-python-client reads
+    every answer of a status with the schema of the first media type listed, whatever its Content-Type, and its
+    clients raised ``KeyError: 'title'`` on API Gateway's 401 and 413 when that was the Problem."""
     content: dict[str, Any] = {}
-    if problem:
-        content[problems.PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
     if gateway:
-        content["application/json"] = {"schema": {"$ref": "#/components/schemas/GatewayError"}}
+        content["application/json"] = {"schema": {"anyOf": [_GATEWAY_ERROR, _PROBLEM]} if problem else _GATEWAY_ERROR}
+    if problem:
+        content[problems.PROBLEM_MEDIA_TYPE] = {"schema": _PROBLEM}
     return {"description": description, "content": content, **({"headers": headers} if headers else {})}
 
 
+def _megabytes(size: int) -> str:
+    return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size} bytes"
+
+
+def _too_large_response(limit: int) -> dict[str, Any]:
+    """413, from the app's body limit: API Gateway's over 10 MB, and the function's problem over a smaller limit."""
+    gateway = f"Request body over {_megabytes(GATEWAY_MAX_BODY_BYTES)} (API Gateway)"
+    if limit >= GATEWAY_MAX_BODY_BYTES:
+        return _error_response(gateway, problem=False, gateway=True)
+    return _error_response(f"{gateway}, or over {_megabytes(limit)}, this route's limit (the function)", gateway=True)
+
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    # 413 is documented by ``create_app``, from the body limit it gives the app.
     400: _error_response("Malformed JSON, a body that is not JSON, unsupported resource type, unknown field"),
     401: _error_response(
         'Missing or invalid token (API Gateway\'s `{"message": "Unauthorized"}`), or an ID token instead of an '
@@ -49,9 +74,6 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         gateway=True,
     ),
     403: _error_response("Authenticated, but not a member of any organization"),
-    413: _error_response(
-        "Request body over 10 MB (API Gateway), or over 1 MB on a synchronous batch route (the function)", gateway=True
-    ),
     422: _error_response(
         "Request does not match the schema: strict JSON types, no unknown members (an `errors` entry per invalid "
         "field, at most 20)"
@@ -91,13 +113,20 @@ def create_app(title: str, description: str, max_body_bytes: int | None = None) 
     )
     problems.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    app.add_middleware(BodyLimit, limit=max_body_bytes or get_settings().max_body_bytes)
+    limit = max_body_bytes or get_settings().max_body_bytes
+    app.add_middleware(BodyLimit, limit=limit)
     app.add_middleware(NoStore)  # outermost: problems, 413s and 500s included
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schemas = FastAPI.openapi(app).setdefault("components", {}).setdefault("schemas", {})
+            document = FastAPI.openapi(app)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas.update({model.__name__: model.model_json_schema(mode="serialization") for model in ERROR_MODELS})
+            too_large = _too_large_response(limit)  # every route has the app's body limit
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    responses = {**operation.get("responses", {}), "413": too_large}
+                    operation["responses"] = dict(sorted(responses.items(), key=lambda item: str(item[0])))
         return FastAPI.openapi(app)  # the document cached by the first call
 
     app.openapi = openapi  # type: ignore[method-assign]

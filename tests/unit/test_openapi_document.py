@@ -1,0 +1,162 @@
+"""The OpenAPI document as code generators read it (DESIGN 8): every error status with exactly the media types that
+can occur, and a first one that accepts every body of its status (openapi-python-client reads the answers of a
+status with that schema alone); items whose ``status`` and ``status_code`` are required; batch GET's ``data`` a
+partial activity or child, while the service's dict is answered as it is.
+
+The document is generated here (``local.openapi.build_document``), like `make openapi`; `make lint` checks that the
+committed one is the same. tests/e2e/test_openapi_models.py validates live answers with models generated from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from early_learning.api_models import BatchGetResponse, partial_model
+from early_learning.domain import Activity, Child
+from early_learning.envelope import ItemError, ItemSuccess, run_batch
+from local.openapi import build_document
+
+PROBLEM = "application/problem+json"
+GATEWAY = "application/json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+GATEWAY_REF = {"$ref": "#/components/schemas/GatewayError"}
+SYNC_BATCH_ROUTES = {("post", "/api/v1/batch/get"), ("post", "/api/v1/batch/activities/recommendations")}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build_document()
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def expected_media_types(method: str, path: str, status: str) -> list[str]:
+    """Who answers each error status (DESIGN 3.4, 3.6; local/gateway/ does what API Gateway does)."""
+    both = [GATEWAY, PROBLEM]
+    if status in ("400", "403", "422"):
+        return [PROBLEM]  # only the functions: API Gateway passes these requests on
+    if status == "429":
+        return [GATEWAY]  # API Gateway's throttling
+    if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB
+        return both if (method, path) in SYNC_BATCH_ROUTES else [GATEWAY]
+    if status == "404":
+        assert "{id}" in path, f"{method} {path}: only the single-resource routes document 404"
+        return both  # the function's 404, and the gateway's for an id that makes a path no route matches
+    return both  # 401 (the gateway's authorizer, the function for an ID token), 500, 503
+
+
+def error_responses(document: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return [
+        (method, path, status, response)
+        for method, path, operation in operations(document)
+        for status, response in operation["responses"].items()
+        if not status.startswith("2")
+    ]
+
+
+def test_every_route_documents_the_error_statuses_of_the_contract(document: dict[str, Any]) -> None:
+    every_route = {"200", "400", "401", "403", "413", "422", "429", "500", "503"}
+    for method, path, operation in operations(document):
+        expected = every_route | {"404"} if "{id}" in path else every_route
+        assert set(operation["responses"]) == expected, f"{method} {path}"
+
+
+def test_each_error_status_lists_exactly_the_media_types_that_can_occur(document: dict[str, Any]) -> None:
+    for method, path, status, response in error_responses(document):
+        assert list(response["content"]) == expected_media_types(method, path, status), f"{method} {path} {status}"
+
+
+def test_problem_details_and_the_gateways_message_have_their_own_schemas(document: dict[str, Any]) -> None:
+    for method, path, status, response in error_responses(document):
+        content = response["content"]
+        if PROBLEM in content:
+            assert content[PROBLEM]["schema"] == PROBLEM_REF, f"{method} {path} {status}"
+        if list(content) == [GATEWAY]:
+            assert content[GATEWAY]["schema"] == GATEWAY_REF, f"{method} {path} {status}"
+
+
+def test_the_first_media_type_of_a_status_accepts_every_body_of_that_status(document: dict[str, Any]) -> None:
+    # openapi-python-client parses every answer of a status with the schema of its first media type, whatever the
+    # Content-Type: a Problem there made its clients raise KeyError: 'title' on API Gateway's 401 and 413.
+    for method, path, status, response in error_responses(document):
+        schemas = [media["schema"] for media in response["content"].values()]
+        first, others = schemas[0], schemas[1:]
+        accepted = first.get("anyOf", [first])
+        for schema in others:
+            assert all(choice in accepted for choice in schema.get("anyOf", [schema])), f"{method} {path} {status}"
+
+
+def test_the_gateways_own_bodies_come_first_where_both_occur(document: dict[str, Any]) -> None:
+    for method, path, status, response in error_responses(document):
+        if len(response["content"]) == 2:
+            assert response["content"][GATEWAY]["schema"] == {"anyOf": [GATEWAY_REF, PROBLEM_REF]}, (
+                f"{method} {path} {status}"
+            )
+
+
+def test_503_documents_retry_after(document: dict[str, Any]) -> None:
+    for method, path, operation in operations(document):
+        assert "Retry-After" in operation["responses"]["503"]["headers"], f"{method} {path}"
+
+
+def test_every_item_schema_requires_status_and_status_code(document: dict[str, Any]) -> None:
+    # Given the item schemas of both batch envelopes
+    schemas = document["components"]["schemas"]
+    items = [name for name in schemas if name.startswith("ItemSuccess") or name == "ItemError"]
+    assert len(items) == 3, items
+    # Then status and status_code are required (defaults in the model, but always in the answer)
+    for name in items:
+        assert {"id", "status", "status_code"} <= set(schemas[name]["required"]), name
+
+
+def test_batch_get_data_is_documented_as_a_partial_activity_or_child(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    results = schemas["BatchGetResponse"]["properties"]["results"]["items"]
+    success = results["discriminator"]["mapping"]["success"].rsplit("/", 1)[-1]
+    assert schemas[success]["properties"]["data"] == {"$ref": "#/components/schemas/PartialResource"}
+    assert schemas["PartialResource"] == {
+        "anyOf": [{"$ref": "#/components/schemas/PartialActivity"}, {"$ref": "#/components/schemas/PartialChild"}]
+    }
+
+
+@pytest.mark.parametrize(("model", "name"), [(Activity, "PartialActivity"), (Child, "PartialChild")])
+def test_a_partial_resource_has_the_models_fields_each_optional_but_id(
+    document: dict[str, Any], model: type[Activity] | type[Child], name: str
+) -> None:
+    partial = document["components"]["schemas"][name]
+    full = document["components"]["schemas"][model.__name__]
+    # Every field of the domain model, with its schema (type, constraints, description)
+    assert list(partial["properties"]) == list(model.model_fields)
+    for field, schema in partial["properties"].items():
+        assert schema == {k: v for k, v in full["properties"][field].items() if k != "default"}, field
+    # Only id is required; a field not selected is absent, never null (no `default: null` either)
+    assert partial["required"] == ["id"]
+    assert all("default" not in schema and "anyOf" not in schema for schema in partial["properties"].values())
+
+
+def test_the_partial_models_are_built_once_from_the_domain_models() -> None:
+    assert partial_model(Activity) is partial_model(Activity)
+    assert set(partial_model(Child).model_fields) == set(Child.model_fields)
+
+
+def test_batch_get_data_is_answered_as_the_service_built_it() -> None:
+    # Given data as field selection builds it: a subset, a null left by a corrupt record, a value of no model
+    data = {"id": "a", "name": None, "birth_date": "2021-03-04", "materials": ["x"], "unknown": {"n": 1.5}}
+    results = run_batch(["a", "b"], lambda keys: {"a": data}, normalize=lambda raw: raw)
+    # When the envelope is built and serialized
+    envelope = BatchGetResponse.of(results, resource_type="activities")
+    dumped = envelope.model_dump(mode="json")
+    # Then data is neither validated against the partial models nor changed
+    assert isinstance(envelope.results[0], ItemSuccess)
+    assert dumped["results"][0]["data"] == data
+    assert list(dumped["results"][0]["data"]) == list(data)
+    assert isinstance(envelope.results[1], ItemError)
+    assert dumped["results"][1]["status"] == "error"
