@@ -77,7 +77,7 @@ def build_document(specs: Mapping[str, cfn.FunctionSpec] | None = None) -> dict[
                     "type": "http",
                     "scheme": "bearer",
                     "bearerFormat": "JWT",
-                    "description": "Access (or id) token from Cognito InitiateAuth (USER_PASSWORD_AUTH)",
+                    "description": "An access token from the Cognito user pool (an ID token is refused: 401)",
                 }
             },
         },
