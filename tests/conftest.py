@@ -11,7 +11,11 @@ from typing import Any
 from local.in_process import use_fake_aws_environment
 
 # Before anything imports botocore or the layer: no real AWS, ever, and the table names of the template.
-use_fake_aws_environment("activity-batch-api-tests", "ActivityBatchApiTests", {"POWERTOOLS_DEV": "false"})
+# WRITE_CONCURRENCY=1: moto's in-process TransactWriteItems deep-copies its tables unlocked, so two at once can fail
+# inside moto; the bounded concurrency itself is tested without moto (tests/unit/test_writes_concurrency.py).
+use_fake_aws_environment(
+    "activity-batch-api-tests", "ActivityBatchApiTests", {"POWERTOOLS_DEV": "false", "WRITE_CONCURRENCY": "1"}
+)
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402

@@ -63,8 +63,35 @@ ROUTES = {
     "child recommendations": Route(
         "GET", "/api/v1/children/{id}/recommendations", f"/api/v1/children/{ids.CHILD_AVA}/recommendations"
     ),
+    "batch create": Route(
+        "POST",
+        "/api/v1/batch/create",
+        "/api/v1/batch/create",
+        {
+            "resource_type": "activities",
+            "items": [
+                {
+                    "name": "Stacking cups",
+                    "description": "Build a tower",
+                    "activity_type": "motor",
+                    "min_age_months": 9,
+                    "max_age_months": 30,
+                },
+                {"name": "Missing its type"},
+            ],
+        },
+    ),
+    "batch update": Route(
+        "POST",
+        "/api/v1/batch/update",
+        "/api/v1/batch/update",
+        {"resource_type": "activities", "items": [{"id": ids.SUNRISE_PUPPETS, "changes": {}}, {"id": ids.MISSING}]},
+    ),
+    "batch delete": Route(
+        "POST", "/api/v1/batch/delete", "/api/v1/batch/delete", {"resource_type": "activities", "ids": [ids.MISSING]}
+    ),
 }
-BATCH_ROUTES = ("batch get", "batch recommendations")
+BATCH_ROUTES = ("batch get", "batch recommendations", "batch create", "batch update", "batch delete")
 
 
 # --- the models, generated at test time -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from early_learning.settings import Settings, get_settings
 from early_learning.store.activities import ActivityRecord
 from early_learning.store.base import configure
 from early_learning.store.children import ChildRecord
+from early_learning.store.completions import CompletionRecord
 from early_learning.store.history import HistoryRecord
 from early_learning.store.memberships import MembershipRecord
 
@@ -30,6 +31,7 @@ MODELS: tuple[tuple[type[Model], str], ...] = (
     (ActivityRecord, "activities_table"),
     (ChildRecord, "children_table"),
     (HistoryRecord, "history_table"),
+    (CompletionRecord, "completions_table"),
     (MembershipRecord, "memberships_table"),
 )
 
@@ -139,6 +141,9 @@ class StoreFaults:
     def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         if "RequestItems" in params:
             ((table, request),) = params["RequestItems"].items()
+            if isinstance(request, list):  # BatchWriteItem: its requests' keys are not recorded
+                self.calls.append(Call(model.name, table, []))
+                return
             keys = [next(iter(key.items())) for key in request["Keys"]]
             if keys:
                 self._hash_keys[table] = keys[0][0]

@@ -40,6 +40,8 @@ ALL_FIELDS = {
     "materials",
     "special_needs_adaptations",
     "weather_suitability",
+    "version",
+    "updated_at",
 }
 
 
@@ -204,8 +206,9 @@ def test_without_fields_every_field_is_returned_as_get_activity_would(
     envelope = batch(lambda_context, [BLOCKS, GARDEN])
     for result in envelope["results"]:
         assert set(result["data"]) == ALL_FIELDS
-    # Absent optional attributes come back with their defaults, not as null
+    # Absent optional attributes come back with their defaults, not as null; a record stored before versions is 1
     assert envelope["results"][0]["data"]["weather_suitability"] == []
+    assert envelope["results"][0]["data"]["version"] == 1
     assert envelope["results"][1]["data"]["weather_suitability"] == ["sunny", "cloudy"]
 
 

@@ -22,7 +22,10 @@ PROBLEM = "application/problem+json"
 GATEWAY = "application/json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 GATEWAY_REF = {"$ref": "#/components/schemas/GatewayError"}
-SYNC_BATCH_ROUTES = {("post", "/api/v1/batch/get"), ("post", "/api/v1/batch/activities/recommendations")}
+WRITE_ROUTES = {("post", f"/api/v1/batch/{route}") for route in ("create", "update", "delete")}
+SYNC_BATCH_ROUTES = {
+    ("post", f"/api/v1/batch/{route}") for route in ("get", "activities/recommendations", "create", "update", "delete")
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +44,8 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 def expected_media_types(method: str, path: str, status: str) -> list[str]:
     """Who answers each error status (DESIGN 3.4, 3.6; local/gateway/ does what API Gateway does)."""
     both = [GATEWAY, PROBLEM]
-    if status in ("400", "403", "422"):
-        return [PROBLEM]  # only the functions: API Gateway passes these requests on
+    if status in ("400", "403", "409", "422"):
+        return [PROBLEM]  # only the functions: API Gateway passes these requests on (409: an Idempotency-Key in use)
     if status == "429":
         return [GATEWAY]  # API Gateway's throttling
     if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB
@@ -66,6 +69,8 @@ def test_every_route_documents_the_error_statuses_of_the_contract(document: dict
     every_route = {"200", "400", "401", "403", "413", "422", "429", "500", "503"}
     for method, path, operation in operations(document):
         expected = every_route | {"404"} if "{id}" in path else every_route
+        if (method, path) in WRITE_ROUTES:
+            expected = expected | {"409"}  # DESIGN 3.8: the same Idempotency-Key while the first request runs
         assert set(operation["responses"]) == expected, f"{method} {path}"
 
 
@@ -108,10 +113,10 @@ def test_503_documents_retry_after(document: dict[str, Any]) -> None:
 
 
 def test_every_item_schema_requires_status_and_status_code(document: dict[str, Any]) -> None:
-    # Given the item schemas of both batch envelopes
+    # Given the item schemas of every batch envelope (batch GET, recommendations, writes)
     schemas = document["components"]["schemas"]
     items = [name for name in schemas if name.startswith("ItemSuccess") or name == "ItemError"]
-    assert len(items) == 3, items
+    assert len(items) == 4, items
     # Then status and status_code are required (defaults in the model, but always in the answer)
     for name in items:
         assert {"id", "status", "status_code"} <= set(schemas[name]["required"]), name
@@ -137,9 +142,9 @@ def test_a_partial_resource_has_the_models_fields_each_optional_but_id(
     assert list(partial["properties"]) == list(model.model_fields)
     for field, schema in partial["properties"].items():
         assert schema == {k: v for k, v in full["properties"][field].items() if k != "default"}, field
-    # Only id is required; a field not selected is absent, never null (no `default: null` either)
+    # Only id is required; a field not selected is absent (no `default: null`); null only where the model allows it
     assert partial["required"] == ["id"]
-    assert all("default" not in schema and "anyOf" not in schema for schema in partial["properties"].values())
+    assert all("default" not in schema for schema in partial["properties"].values())
 
 
 def test_the_partial_models_are_built_once_from_the_domain_models() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from early_learning.domain import Activity, Child
+from early_learning.drafts import UpdateItem, draft_model
 from early_learning.envelope import BatchEnvelope
 from early_learning.scoring import Recommendation, RecommendationOptions
 
@@ -134,6 +135,99 @@ as a partial activity or a partial child (the request's ``resource_type`` says w
 
 class BatchGetResponse(BatchEnvelope[PartialResource]):
     resource_type: str
+
+
+# --- batch writes (DESIGN 3.7) -----------------------------------------------------------------------------------
+
+MAX_WRITE_ITEMS = 100
+
+WriteResourceType = Annotated[str, StringConstraints(max_length=64)]
+WriteItem = Annotated[
+    Any,
+    DocumentedAs(
+        lambda: draft_model(Activity) | draft_model(Child)  # documented as a draft; validated item by item
+    ),
+]
+"""One item of a create: validated on its own (an invalid item is an item 422, never the whole request's)."""
+UpdateItemBody = Annotated[Any, DocumentedAs(lambda: UpdateItem)]
+"""One item of an update: ``{"id", "changes", "version"?}``, validated on its own."""
+
+
+class BatchCreateRequest(JsonBody):
+    """POST /api/v1/batch/create: new resources of one type (the caller's organization is implied)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "resource_type": "activities",
+                    "items": [
+                        {
+                            "name": "Rainbow rice",
+                            "description": "Scoop and pour coloured rice",
+                            "activity_type": "sensory",
+                            "min_age_months": 18,
+                            "max_age_months": 48,
+                        }
+                    ],
+                    "atomic": False,
+                }
+            ]
+        }
+    )
+
+    resource_type: WriteResourceType = Field(description="'activities' or 'children' (and 'completions')")
+    items: list[WriteItem] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 new resources")
+    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
+
+
+class BatchUpdateRequest(JsonBody):
+    """POST /api/v1/batch/update: merge patches of existing resources of one type."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "resource_type": "activities",
+                    "items": [{"id": "a1b2c3d4-0000-4000-8000-00000000a001", "changes": {"duration_minutes": 25}}],
+                    "atomic": False,
+                }
+            ]
+        }
+    )
+
+    resource_type: WriteResourceType = Field(description="'activities' or 'children'")
+    items: list[UpdateItemBody] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 changes")
+    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
+
+
+class BatchDeleteRequest(JsonBody):
+    """POST /api/v1/batch/delete: resources of one type by id (a child's history and completions go with it)."""
+
+    resource_type: WriteResourceType = Field(description="'activities' or 'children'")
+    ids: list[ItemId] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 ids")
+    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
+
+
+class Deleted(BaseModel):
+    """What a deleted item answers."""
+
+    id: str
+    deleted: Literal[True] = True
+
+
+WrittenResource = TypeAliasType(
+    "WrittenResource",
+    Annotated[dict[str, Any], DocumentedAs(lambda: Activity | Child | Deleted)],
+)
+"""A write item's ``data``: the resource as written (created, updated), or ``{"id", "deleted": true}``."""
+
+
+class BatchWriteResponse(BatchEnvelope[WrittenResource]):
+    """The batch envelope: item ``status_code`` 201 (created), 200 (updated, deleted) or the item's error."""
+
+    resource_type: str
+    atomic: bool
 
 
 class BatchRecommendationsRequest(JsonBody, RecommendationOptions):

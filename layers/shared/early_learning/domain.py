@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,6 +64,8 @@ class Activity(BaseModel):
     weather_suitability: list[Weather] = Field(
         default_factory=list, description="Weather the activity suits; empty means any weather its setting allows"
     )
+    version: int = Field(default=1, ge=1, description="1 on creation, +1 on every change (optimistic concurrency)")
+    updated_at: datetime | None = Field(default=None, description="When it was last written (UTC)")
 
     @property
     def is_public(self) -> bool:
@@ -85,6 +87,8 @@ class Child(BaseModel):
     birth_date: date
     focus_domains: list[ActivityType] = Field(default_factory=list)
     special_needs: list[str] = Field(default_factory=list)
+    version: int = Field(default=1, ge=1, description="1 on creation, +1 on every change (optimistic concurrency)")
+    updated_at: datetime | None = Field(default=None, description="When it was last written (UTC)")
 
 
 CHILD_FIELDS: tuple[str, ...] = tuple(Child.model_fields)
@@ -97,6 +101,22 @@ class HistoryEntry(BaseModel):
 
     activity_id: str
     done_on: date
+
+
+class Completion(BaseModel):
+    """A child did an activity on a day (DESIGN 3.7): created only; the child's recommendations see it at once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    child_id: str
+    activity_id: str
+    done_on: date
+    created_at: datetime
+
+
+SYSTEM_FIELDS = ("id", "org_id", "version", "updated_at")
+"""Fields of a resource the API sets, never a client: not part of a create's item or an update's changes."""
 
 
 class Membership(BaseModel):
@@ -164,6 +184,14 @@ class Unauthenticated(DomainError):
 
 class NoMembership(DomainError):
     """A verified identity that belongs to no organization."""
+
+
+class OperationForbidden(DomainError):
+    """The caller's role may never do this operation on this resource type (DESIGN 4): refused as a whole."""
+
+
+class AtomicBatchTooLarge(DomainError):
+    """An atomic batch whose writes do not fit one DynamoDB transaction: refused before anything is written."""
 
 
 class StoreUnavailable(DomainError):

@@ -37,6 +37,10 @@ class ItemFailure:
     error_code: str
     message: str
     retryable: bool = False
+    errors: tuple[dict[str, str], ...] | None = None
+    """``invalid_item``: a JSON pointer (inside the item) and a message per invalid field."""
+    current_version: int | None = None
+    """``version_conflict``: the version stored now."""
 
     @classmethod
     def invalid_id(cls) -> ItemFailure:
@@ -60,6 +64,39 @@ class ItemFailure:
     def response_too_large(cls) -> ItemFailure:
         return cls(503, "response_too_large", "Response size limit reached; request this item again", retryable=True)
 
+    # --- writes (DESIGN 3.7) ---------------------------------------------------------------------------------
+
+    @classmethod
+    def invalid_item(cls, errors: Sequence[dict[str, str]]) -> ItemFailure:
+        return cls(422, "invalid_item", "The item does not match the schema", errors=tuple(errors))
+
+    @classmethod
+    def duplicate_id(cls, item_id: str) -> ItemFailure:
+        return cls(400, "duplicate_id", f"The id {item_id} is already in this batch: one write per id and batch")
+
+    @classmethod
+    def forbidden(cls, label: str, reason: str) -> ItemFailure:
+        return cls(403, "forbidden", f"{label} cannot be changed by you: {reason}")
+
+    @classmethod
+    def already_exists(cls, label: str, item_id: str) -> ItemFailure:
+        return cls(409, "already_exists", f"{label} with id {item_id} already exists")
+
+    @classmethod
+    def version_conflict(cls, current_version: int) -> ItemFailure:
+        return cls(
+            409,
+            "version_conflict",
+            f"The stored version is {current_version}: read the item again and apply your change to it",
+            current_version=current_version,
+        )
+
+    @classmethod
+    def rolled_back(cls) -> ItemFailure:
+        # Atomic batches: this item was fine, but another one failed, so nothing was applied. Not retryable as it is:
+        # a client that wanted all or nothing must not resend a subset blindly.
+        return cls(424, "rolled_back", "Not applied: another item of this atomic batch failed")
+
 
 # Every item carries its ``status`` and ``status_code``: their defaults only spare ``run_batch`` from passing them, so
 # the response schema (serialization mode) marks them required, and generators type them as always present.
@@ -75,15 +112,30 @@ class ItemSuccess(BaseModel, Generic[T]):
     data: T
 
 
+def _absent(value: Any) -> bool:
+    return value is None
+
+
 class ItemError(BaseModel):
     model_config = _ALWAYS_SERIALIZED
 
     id: str = Field(description="The id as the client sent it")
     status: Literal["error"] = "error"
-    status_code: int = Field(description="HTTP status of this item: 400, 404, 500 or 503")
+    status_code: int = Field(description="HTTP status of this item: 400, 403, 404, 409, 422, 424, 500 or 503")
     error: str
-    error_code: str = Field(description="invalid_id | not_found | internal_error | unavailable | response_too_large")
+    error_code: str = Field(
+        description="invalid_id | not_found | internal_error | unavailable | response_too_large; writes also: "
+        "invalid_item | duplicate_id | forbidden | already_exists | version_conflict | rolled_back"
+    )
     retryable: bool = Field(description="True when sending the same item again may succeed")
+    errors: list[dict[str, str]] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="invalid_item: one entry per invalid field, with a JSON pointer inside the item and a message",
+    )
+    current_version: int | None = Field(
+        default=None, exclude_if=_absent, description="version_conflict: the version stored now"
+    )
 
 
 class BatchEnvelope(BaseModel, Generic[T]):
@@ -124,7 +176,80 @@ class Deadline:
         return self.remaining_s() <= 0
 
 
-Resolve = Callable[[list[str]], Mapping[str, "T | ItemFailure"]]
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class Prepared(Generic[P]):
+    """An item of a batch, checked on its own: the id to answer it with (as sent, or the one a create generated),
+    and either its key and payload or why it failed before anything was read or written."""
+
+    echo: str
+    key: str | None = None
+    payload: P | None = None
+    failure: ItemFailure | None = None
+
+
+def run_items(
+    items: Sequence[Prepared[P]],
+    resolve: Callable[[dict[str, P]], Mapping[str, T | ItemFailure]],
+    *,
+    duplicates: Literal["share", "reject"],
+    label: str = "Item",
+    size_of: Callable[[T], int] | None = None,
+    size_budget: int | None = None,
+) -> list[ItemSuccess[T] | ItemError]:
+    """The rules every batch shares (DESIGN 3.1, 3.7): one result per item, in order, with its id; ``resolve``
+    gets each distinct key once with its payload and maps it to data or a failure (a key it leaves out is
+    ``unavailable``). Reads share one answer between duplicates (``share``); writes answer every later occurrence
+    of a key ``duplicate_id`` (``reject``). With ``size_budget``, items are answered in request order until their
+    serialized size would exceed it, and the rest are ``response_too_large``."""
+    unique: dict[str, P] = {}
+    answered: list[ItemFailure | str] = []  # per item: a failure, or the key to look up
+    for item in items:
+        if item.failure is not None or item.key is None:
+            answered.append(item.failure or ItemFailure.invalid_id())
+        elif item.key in unique and duplicates == "reject":
+            answered.append(ItemFailure.duplicate_id(item.echo))
+        else:
+            unique.setdefault(item.key, item.payload)  # type: ignore[arg-type]  # set with the key
+            answered.append(item.key)
+    outcomes = resolve(unique) if unique else {}
+    used = 0
+    results: list[ItemSuccess[T] | ItemError] = []
+    for item, answer in zip(items, answered, strict=True):
+        outcome: T | ItemFailure = (
+            answer if isinstance(answer, ItemFailure) else outcomes.get(answer, ItemFailure.unavailable())
+        )
+        if not isinstance(outcome, ItemFailure) and size_budget is not None and size_of is not None:
+            used += size_of(outcome)
+            if used > size_budget:
+                outcome = ItemFailure.response_too_large()
+        results.append(_result(item.echo, outcome))
+    return results
+
+
+def _result(echo: str, outcome: Any) -> ItemSuccess[Any] | ItemError:
+    if isinstance(outcome, ItemFailure):
+        return ItemError(
+            id=echo,
+            status_code=outcome.status_code,
+            error=outcome.message,
+            error_code=outcome.error_code,
+            retryable=outcome.retryable,
+            errors=list(outcome.errors) if outcome.errors is not None else None,
+            current_version=outcome.current_version,
+        )
+    if isinstance(outcome, Created):
+        return ItemSuccess[Any](id=echo, status_code=201, data=outcome.data)
+    return ItemSuccess[Any](id=echo, data=outcome)
+
+
+@dataclass(frozen=True)
+class Created:
+    """A write's outcome that is a new resource: answered 201 (DESIGN 3.7)."""
+
+    data: Any
 
 
 def run_batch(
@@ -135,35 +260,12 @@ def run_batch(
     size_of: Callable[[T], int] | None = None,
     size_budget: int | None = None,
 ) -> list[ItemSuccess[T] | ItemError]:
-    """Answer every id in order. ``resolve`` gets each distinct valid key once and maps it to data or a failure;
-    a key it leaves out is reported ``unavailable``. With ``size_budget``, items are answered in request order
-    until their serialized size would exceed it, and the rest are ``response_too_large``."""
-    keys = [normalize(raw) for raw in ids]
-    unique = list(dict.fromkeys(k for k in keys if k is not None))
-    outcomes = resolve(unique) if unique else {}
-    used = 0
-    results: list[ItemSuccess[T] | ItemError] = []
-    for raw, key in zip(ids, keys, strict=True):
-        outcome: T | ItemFailure = (
-            ItemFailure.invalid_id() if key is None else outcomes.get(key, ItemFailure.unavailable())
-        )
-        if not isinstance(outcome, ItemFailure) and size_budget is not None and size_of is not None:
-            used += size_of(outcome)
-            if used > size_budget:
-                outcome = ItemFailure.response_too_large()
-        if isinstance(outcome, ItemFailure):
-            results.append(
-                ItemError(
-                    id=raw,
-                    status_code=outcome.status_code,
-                    error=outcome.message,
-                    error_code=outcome.error_code,
-                    retryable=outcome.retryable,
-                )
-            )
-        else:
-            results.append(ItemSuccess[Any](id=raw, data=outcome))
-    return results
+    """Answer every id in order (``run_items`` with the ids as sent, duplicates sharing one answer). ``resolve``
+    gets each distinct valid key once; a malformed id is an item 400 ``invalid_id``."""
+    prepared = [Prepared[None](echo=raw, key=normalize(raw)) for raw in ids]
+    return run_items(
+        prepared, lambda keys: resolve(list(keys)), duplicates="share", size_of=size_of, size_budget=size_budget
+    )
 
 
 def json_size(data: Any) -> int:

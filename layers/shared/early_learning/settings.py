@@ -22,6 +22,8 @@ class Settings(BaseModel):
     memberships_table: str = "MembershipsTable"
     children_table: str = "ChildrenTable"
     history_table: str = "HistoryTable"
+    completions_table: str = "CompletionsTable"
+    idempotency_table: str = "IdempotencyTable"
     region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     dynamodb_endpoint_url: str | None = Field(
         default=None,
@@ -49,6 +51,9 @@ class Settings(BaseModel):
         default=1, description="botocore's own retries of throttled/5xx calls (standard mode, with backoff)"
     )
 
+    write_concurrency: int = Field(
+        default=8, ge=1, description="Items of a non-atomic write batch written at once (one transaction each)"
+    )
     membership_cache_ttl_s: float = 60.0
     membership_negative_ttl_s: float = Field(
         default=5.0, description="How long 'this sub has no membership' is cached (a new member gets in quickly)"
@@ -65,6 +70,11 @@ class Settings(BaseModel):
         "base64-encoded in the payload, and data that does not compress then grows by a third",
     )
     max_body_bytes: int = 10 * 1024 * 1024
+    idempotency_ttl_s: int = Field(
+        default=86_400,
+        ge=1,
+        description="How long an Idempotency-Key is kept, and its first answer replayed (DESIGN 3.8)",
+    )
 
     @property
     def dynamodb_call_worst_case_s(self) -> float:

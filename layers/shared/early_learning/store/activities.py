@@ -47,6 +47,8 @@ class ActivityRecord(Model):
     materials = ListAttribute(of=UnicodeAttribute, null=True)
     special_needs_adaptations = ListAttribute(of=UnicodeAttribute, null=True)
     weather_suitability = ListAttribute(of=UnicodeAttribute, null=True)
+    version = NumberAttribute(null=True)  # absent on records written before versions: version 1
+    updated_at = UnicodeAttribute(null=True)  # ISO 8601, UTC
 
     by_org = ByOrgIndex()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pynamodb.attributes import ListAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -62,6 +62,8 @@ class ChildRecord(Model):
     birth_date = UnicodeAttribute()  # ISO date, as the API returns it (projections need no conversion)
     focus_domains = ListAttribute(of=UnicodeAttribute, default=list)
     special_needs = ListAttribute(of=UnicodeAttribute, default=list)
+    version = NumberAttribute(null=True)  # absent on records written before versions: version 1
+    updated_at = UnicodeAttribute(null=True)  # ISO 8601, UTC
     org_classroom = UnicodeAttribute()  # the by_classroom partition: org_classroom(org_id, classroom_id)
 
     by_org = ByOrgIndex()

@@ -3,6 +3,7 @@
 from early_learning.web.app import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, create_app, observed
 from early_learning.web.dependencies import (
     CurrentCaller,
+    FreshCaller,
     PageCursor,
     PageLimit,
     RecommendationQueryParams,
@@ -17,6 +18,7 @@ __all__ = [
     "NOT_FOUND_RESPONSE",
     "PROBLEM_RESPONSES",
     "CurrentCaller",
+    "FreshCaller",
     "PageCursor",
     "PageLimit",
     "RecommendationQueryParams",

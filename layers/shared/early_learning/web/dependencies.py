@@ -4,6 +4,7 @@ and query parameters the routes share."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -23,7 +24,17 @@ def _event(request: Request) -> dict[str, Any]:
 
 
 async def current_caller(request: Request) -> Membership:
-    """The caller's membership. API Gateway's JWT authorizer has verified the token; its claims are trusted."""
+    """The caller's membership (cached briefly). API Gateway's JWT authorizer has verified the token; its claims
+    are trusted."""
+    return _membership(request, memberships.get)
+
+
+async def fresh_caller(request: Request) -> Membership:
+    """The caller's membership as stored now: writes never act on a cached role (DESIGN 4)."""
+    return _membership(request, memberships.read_fresh)
+
+
+def _membership(request: Request, read: Callable[[str], Membership | None]) -> Membership:
     claims = _event(request).get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims")
     if not claims or not claims.get("sub"):
         raise Unauthenticated("No verified identity on the request")
@@ -32,7 +43,7 @@ async def current_caller(request: Request) -> Membership:
         # only access tokens may call the API (DESIGN 4).
         raise Unauthenticated("Only access tokens may call this API: send the access token, not the ID token")
     principal = Principal.from_claims(claims)
-    membership = memberships.get(principal.sub)
+    membership = read(principal.sub)
     if membership is None:
         raise NoMembership("This account is not a member of any organization")
     return membership
@@ -76,6 +87,7 @@ async def request_date(request: Request) -> date:
 
 
 CurrentCaller = Annotated[Membership, Depends(current_caller)]
+FreshCaller = Annotated[Membership, Depends(fresh_caller)]
 RequestDeadline = Annotated[Deadline, Depends(request_deadline)]
 RequestDate = Annotated[date, Depends(request_date)]
 

@@ -13,16 +13,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from early_learning.api_models import MAX_PROBLEM_ERRORS, Problem
 from early_learning.domain import (
+    AtomicBatchTooLarge,
     DomainError,
     InvalidCursor,
     InvalidId,
     InvalidRequest,
     NoMembership,
     NotFound,
+    OperationForbidden,
     StoreUnavailable,
     Unauthenticated,
     UnknownFields,
     UnsupportedResourceType,
+)
+from early_learning.idempotency_errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    IdempotentAnswerNotKept,
 )
 from early_learning.observability import logger
 from early_learning.settings import get_settings
@@ -35,6 +43,7 @@ _TITLES = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
@@ -90,7 +99,13 @@ DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str]] = {
     InvalidRequest: (400, "Bad Request"),
     Unauthenticated: (401, "Unauthorized"),
     NoMembership: (403, "Forbidden"),
+    OperationForbidden: (403, "Forbidden"),
+    AtomicBatchTooLarge: (422, "Atomic batch too large"),
     NotFound: (404, "Not Found"),
+    IdempotencyKeyInvalid: (400, "Invalid Idempotency-Key"),
+    IdempotencyKeyReused: (422, "Idempotency-Key reused"),
+    IdempotencyInProgress: (409, "Request in progress"),
+    IdempotentAnswerNotKept: (409, "Already applied"),
     StoreUnavailable: (503, "Service Unavailable"),
 }
 """Status and title of each domain error (the nearest class in its MRO wins); the domain itself knows no HTTP."""
@@ -112,6 +127,9 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     if status == 503:
         # Nothing could be read in time (throttling, a slow store): worth retrying after the store's own backoff cap.
         response.headers["Retry-After"] = str(retry_after_s())
+    if isinstance(exc, IdempotencyInProgress):
+        # The first request with this Idempotency-Key still runs: its answer is replayed once it is done.
+        response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
 
 
