@@ -19,7 +19,15 @@ from early_learning.api_models import (
     BatchWriteResponse,
 )
 from early_learning.services.writes import batch_create, batch_delete, batch_update
-from early_learning.web import MANGUM_HANDLERS, PROBLEM_RESPONSES, FreshCaller, RequestDeadline, create_app, observed
+from early_learning.web import (
+    MANGUM_HANDLERS,
+    PROBLEM_RESPONSES,
+    FreshCaller,
+    RequestDate,
+    RequestDeadline,
+    create_app,
+    observed,
+)
 from early_learning.web.idempotency import Answer, Idempotent, idempotency_responses
 
 app = create_app(
@@ -45,9 +53,13 @@ RESPONSES = {**PROBLEM_RESPONSES, **idempotency_responses(200)}
     tags=["batch", "writes"],
 )
 async def batch_create_route(
-    body: BatchCreateRequest, caller: FreshCaller, deadline: RequestDeadline, idempotent: Idempotent
+    body: BatchCreateRequest,
+    caller: FreshCaller,
+    deadline: RequestDeadline,
+    today: RequestDate,
+    idempotent: Idempotent,
 ) -> Response:
-    return idempotent(lambda: Answer.of(batch_create(body, caller, deadline)))
+    return idempotent(lambda: Answer.of(batch_create(body, caller, deadline, today)))
 
 
 @app.post(

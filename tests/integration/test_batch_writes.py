@@ -271,3 +271,73 @@ def test_a_replayed_batch_write_answers_the_first_answer_and_writes_once(
     other = keyed_update(lambda_context, {"duration_minutes": 42}, "retry-1")
     assert other.status == 422
     assert stored_activity(ids.SUNRISE_PUPPETS).duration_minutes == 41
+
+
+# --- completions (DESIGN 3.7) ----------------------------------------------------------------------------------
+
+
+def complete(context: FakeLambdaContext, items: list[Any], sub: str, atomic: bool = False) -> Answer:
+    return write(context, "create", {"resource_type": "completions", "items": items, "atomic": atomic}, sub=sub)
+
+
+def recommended(context: FakeLambdaContext, child_id: str) -> list[dict[str, Any]]:
+    from functions.batch_recommendations.app import handler as recommendations
+
+    body = {"child_ids": [child_id], "max_recommendations": 3}
+    event = load_event("batch_recommendations.json", body=body, sub=ids.ADMIN_SUNRISE_SUB)
+    answer = call(recommendations, event, context)
+    result: list[dict[str, Any]] = answer.body["results"][0]["data"]["recommendations"]
+    return result
+
+
+def test_a_completion_changes_the_childs_next_recommendations_at_once(
+    data: Any, lambda_context: FakeLambdaContext
+) -> None:
+    # Given Ava's best recommendation, a fresh activity
+    before = recommended(lambda_context, ids.CHILD_AVA)
+    top = before[0]["activity"]["id"]
+    assert "Fresh" in before[0]["reasoning"]
+    # When her guardian records that she did it today
+    answer = complete(lambda_context, [{"child_id": ids.CHILD_AVA, "activity_id": top}], sub=ids.PARENT_SUNRISE_SUB)
+    assert statuses(answer.body) == [201], answer.body
+    assert answer.body["results"][0]["data"]["done_on"] == "2026-02-16"  # the request's day
+    # Then her very next recommendations no longer call it fresh
+    after = recommended(lambda_context, ids.CHILD_AVA)
+    assert all(r["activity"]["id"] != top or "Fresh" not in r["reasoning"] for r in after)
+    assert [r["activity"]["id"] for r in after] != [r["activity"]["id"] for r in before]
+
+
+def test_completion_permissions_per_item(data: Any, lambda_context: FakeLambdaContext) -> None:
+    items = [
+        {"child_id": ids.CHILD_FINN, "activity_id": ids.PUBLIC_BLOCKS},  # the guardian's own child
+        {"child_id": ids.CHILD_BEN, "activity_id": ids.PUBLIC_BLOCKS},  # not the guardian's child
+        {"child_id": ids.CHILD_AVA, "activity_id": ids.MAPLE_LEAF_ART},  # an activity the caller cannot read
+        {"child_id": "ben", "activity_id": ids.PUBLIC_BLOCKS},
+    ]
+    answer = complete(lambda_context, items, sub=ids.PARENT_SUNRISE_SUB)
+    assert statuses(answer.body) == [201, 404, 404, 422]
+    assert answer.body["results"][3]["errors"][0]["pointer"] == "#/child_id"
+
+
+def test_an_atomic_batch_of_completions_with_a_failing_item_records_nothing(
+    data: Any, lambda_context: FakeLambdaContext
+) -> None:
+    from early_learning.store import completions
+
+    items = [
+        {"id": NEW_ID, "child_id": ids.CHILD_AVA, "activity_id": ids.PUBLIC_BLOCKS},
+        {"child_id": ids.CHILD_BEN, "activity_id": ids.PUBLIC_BLOCKS},  # not the guardian's
+    ]
+    answer = complete(lambda_context, items, sub=ids.PARENT_SUNRISE_SUB, atomic=True)
+    assert statuses(answer.body) == [424, 404]
+    assert completions.CompletionRecord.count(ids.CHILD_AVA) == 0
+
+
+def test_deleting_a_child_erases_its_completions(data: Any, lambda_context: FakeLambdaContext) -> None:
+    from early_learning.store import completions
+
+    items = [{"child_id": ids.CHILD_AVA, "activity_id": a} for a in (ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS)]
+    assert statuses(complete(lambda_context, items, sub=ids.ADMIN_SUNRISE_SUB).body) == [201, 201]
+    assert completions.CompletionRecord.count(ids.CHILD_AVA) == 2
+    assert statuses(delete(lambda_context, [ids.CHILD_AVA], kind="children").body) == [200]
+    assert completions.CompletionRecord.count(ids.CHILD_AVA) == 0

@@ -15,9 +15,15 @@ RESOURCES: dict[str, dict[str, Any]] = TEMPLATE["Resources"]
 TABLES = cfn.resources("AWS::DynamoDB::Table")
 FUNCTIONS = cfn.resources("AWS::Serverless::Function")
 READ_ACTIONS = {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"}
-WRITE_ACTIONS = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
+WRITE_ACTIONS = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",
+}
 WRITERS: dict[str, set[str]] = {
-    "BatchWriteFunction": {"ActivitiesTable", "ChildrenTable", "HistoryTable", "IdempotencyTable"},
+    "BatchWriteFunction": {"ActivitiesTable", "ChildrenTable", "HistoryTable", "CompletionsTable", "IdempotencyTable"},
 }
 """The functions that write, and the only tables each may write (DESIGN 9: the read functions stay read-only)."""
 

@@ -17,9 +17,9 @@ from pynamodb.models import Model
 
 from early_learning.domain import PUBLIC_CATALOG, Activity, Child, Membership, Role, UnsupportedResourceType
 from early_learning.envelope import Deadline
-from early_learning.store import activities, children, history
+from early_learning.store import activities, children, completions
 from early_learning.store.base import BatchRead
-from early_learning.store.writes import WriteAction
+from early_learning.store.writes import MAX_TRANSACTION_ACTIONS, WriteAction
 
 Operation = Literal["create", "update", "delete"]
 
@@ -38,8 +38,11 @@ class WritableResource:
     """Why the caller may not change this visible resource, or None."""
     forbidden_changes: Callable[[Membership, Any, Any], str | None] = lambda caller, before, after: None
     """Why the caller may not make this change (a field its role may not change), or None."""
-    erasure: Callable[[str], tuple[WriteAction, ...]] = field(default=lambda key: ())
-    """Actions that go with a delete, in the same transaction (a child's history)."""
+    erasure: Callable[[str, Deadline, bool], tuple[WriteAction, ...]] = field(default=lambda key, deadline, atomic: ())
+    """Actions that go with a delete, in the same transaction (a child's history and completions); the third
+    argument says whether the transaction is an atomic batch's, shared with other items."""
+    after_delete: Callable[[str, Deadline], object] = field(default=lambda key, deadline: None)
+    """What follows a written delete (the sweep of a child's completions that did not fit its transaction)."""
 
 
 def _activity_writable(caller: Membership, activity: Activity) -> str | None:
@@ -52,8 +55,10 @@ def _child_changes(caller: Membership, before: Child, after: Child) -> str | Non
     return None
 
 
-def _history_erasure(child_id: str) -> tuple[WriteAction, ...]:
-    return (WriteAction("delete", history.HistoryRecord(child_id=child_id)),)
+def _child_erasure(child_id: str, deadline: Deadline, atomic: bool) -> tuple[WriteAction, ...]:
+    """The child's history and completions go in the child's delete transaction: as many completions as fit beside
+    it (none in an atomic batch, whose transaction is shared: ``after_delete`` sweeps them)."""
+    return completions.child_erasure_actions(child_id, deadline, room=1 if atomic else MAX_TRANSACTION_ACTIONS - 1)
 
 
 STAFF = frozenset({Role.ADMIN, Role.EDUCATOR})
@@ -81,7 +86,8 @@ RESOURCES: dict[str, WritableResource] = {
         to_record=children.to_record,
         visible=lambda caller, child: caller.can_read_child(child.org_id, child.classroom_id, child.id),
         forbidden_changes=_child_changes,
-        erasure=_history_erasure,
+        erasure=_child_erasure,
+        after_delete=completions.erase_child_data,
     ),
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from early_learning.api_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
@@ -29,6 +29,7 @@ from early_learning.envelope import (
     run_items,
 )
 from early_learning.observability import record_batch
+from early_learning.services import completions
 from early_learning.services.writable import Operation, WritableResource, utc_now, writable_resource
 from early_learning.settings import get_settings
 from early_learning.store.base import counting_calls
@@ -54,7 +55,11 @@ def require_role(resource: WritableResource, operation: Operation, caller: Membe
 # --- the three use cases -----------------------------------------------------------------------------------------
 
 
-def batch_create(request: BatchCreateRequest, caller: Membership, deadline: Deadline) -> BatchWriteResponse:
+def batch_create(
+    request: BatchCreateRequest, caller: Membership, deadline: Deadline, today: date | None = None
+) -> BatchWriteResponse:
+    if request.resource_type == "completions":  # not a resource with a draft: its own module
+        return completions.batch_create_completions(request, caller, deadline, today or utc_now().date(), _respond)
     resource = writable_resource(request.resource_type, "create")
     require_role(resource, "create", caller)
     now = utc_now()
@@ -159,9 +164,13 @@ def batch_delete(request: BatchDeleteRequest, caller: Membership, deadline: Dead
         for key, (before, stored_version) in current.items():
             record = resource.to_record(before)
             actions = (WriteAction("delete", record, _version_condition(resource, stored_version)),)
-            writes[key] = ItemWrite(key, actions + resource.erasure(key), landed=_gone(resource, key, deadline))
+            erasure = resource.erasure(key, deadline, request.atomic)
+            writes[key] = ItemWrite(key, actions + erasure, landed=_gone(resource, key, deadline))
         results = _apply(list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline)
         _answer_all(resource, caller, results, outcomes, deadline, lambda key: {"id": key, "deleted": True})
+        for key, result in results.items():
+            if result.status == "written":
+                resource.after_delete(key, deadline)
         return outcomes
 
     return _respond("delete", request.resource_type, request.atomic, prepared, resolve)
@@ -251,6 +260,11 @@ def _apply(writes: list[ItemWrite], atomic: bool, doomed: bool, deadline: Deadli
 def _doomed(prepared: Sequence[Prepared[Any]], outcomes: Outcomes, atomic: bool) -> bool:
     """An atomic batch with an item that failed before any write: nothing is written."""
     return atomic and (any(p.failure is not None for p in prepared) or bool(outcomes) or _duplicates(prepared))
+
+
+def atomic_doomed(prepared: Sequence[Prepared[Any]]) -> bool:
+    """An atomic batch with an item that failed on its own, or an id twice: nothing of it will be written."""
+    return any(p.failure is not None for p in prepared) or _duplicates(prepared)
 
 
 def _duplicates(prepared: Sequence[Prepared[Any]]) -> bool:
