@@ -17,6 +17,7 @@ import pytest
 from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
+from functions.batch_write.app import handler as batch_write_handler
 from functions.children.app import handler as children_handler
 from local.demo import ids
 from tests.conftest import FakeLambdaContext
@@ -38,6 +39,9 @@ HANDLERS: dict[str, Handler] = {
     "list_activities.json": activities_handler,
     "list_children.json": children_handler,
     "child_recommendations.json": children_handler,
+    "batch_create.json": batch_write_handler,
+    "batch_update.json": batch_write_handler,
+    "batch_delete.json": batch_write_handler,
 }
 
 
@@ -83,6 +87,7 @@ def nested(depth: int) -> str:
 
 
 BATCH, RECS = "batch_get.json", "batch_recommendations.json"
+CREATE, UPDATE, DELETE = "batch_create.json", "batch_update.json", "batch_delete.json"
 GET_ONE, LIST_ACTIVITIES = "get_activity.json", "list_activities.json"
 LIST_CHILDREN, CHILD_RECS = "list_children.json", "child_recommendations.json"
 
@@ -165,6 +170,29 @@ CASES: dict[str, Case] = {
     ),
     "recs body over 1 MB": Case(RECS, 413, raw_body=json.dumps(recommend(activity_types=[0] * 600_000))),
     "recs body not json": Case(RECS, 400, raw_body="child_ids=1"),
+    # --- batch writes: the request's shape (an invalid item is an item 422, tested in test_batch_writes.py) -------
+    "create items missing": Case(CREATE, 422, body={"resource_type": "activities"}),
+    "create items not a list": Case(CREATE, 422, body={"resource_type": "activities", "items": {"name": "x"}}),
+    "create items empty": Case(CREATE, 422, body={"resource_type": "activities", "items": []}),
+    "create 101 items": Case(CREATE, 422, body={"resource_type": "activities", "items": [{}] * 101}),
+    "create atomic yes": Case(CREATE, 422, body={"resource_type": "activities", "items": [{}], "atomic": "yes"}),
+    "create unknown type": Case(CREATE, 400, body={"resource_type": "toys", "items": [{}]}),
+    "create unknown member": Case(CREATE, 422, body={"resource_type": "activities", "items": [{}], "dry_run": True}),
+    "create over 1 MB": Case(
+        CREATE, 413, raw_body=json.dumps({"resource_type": "activities", "items": ["x" * 1_100_000]})
+    ),
+    "create body not json": Case(CREATE, 400, raw_body="{items:"),
+    "create idempotency key too long": Case(
+        CREATE, 400, body={"resource_type": "activities", "items": [{}]}, headers={"idempotency-key": "k" * 256}
+    ),
+    "create idempotency key not ascii": Case(
+        CREATE, 400, body={"resource_type": "activities", "items": [{}]}, headers={"idempotency-key": "clé"}
+    ),
+    "update completions": Case(UPDATE, 400, body={"resource_type": "completions", "items": [{}]}),
+    "update items a string": Case(UPDATE, 422, body={"resource_type": "activities", "items": "all"}),
+    "delete ids missing": Case(DELETE, 422, body={"resource_type": "activities"}),
+    "delete id huge": Case(DELETE, 422, body={"resource_type": "activities", "ids": [HUGE]}),
+    "delete completions": Case(DELETE, 400, body={"resource_type": "completions", "ids": [ids.PUBLIC_BLOCKS]}),
     # --- single routes: path ids and query parameters ----------------------------------------------------------
     "activity id malformed": Case(GET_ONE, 400, path_id="not-a-uuid"),
     "activity id with nul": Case(GET_ONE, 400, path_id=ids.PUBLIC_BLOCKS[:8] + "\x00" + ids.PUBLIC_BLOCKS[9:]),
