@@ -8,6 +8,7 @@ import gc
 # ruff: noqa: E402
 gc.disable()
 
+from fastapi import Response
 from mangum import Mangum
 
 from early_learning.api_models import Page
@@ -15,7 +16,6 @@ from early_learning.domain import Activity
 from early_learning.services.activities import get_activity, list_activities
 from early_learning.web import (
     MANGUM_HANDLERS,
-    NOT_FOUND_RESPONSE,
     PROBLEM_RESPONSES,
     CurrentCaller,
     PageCursor,
@@ -24,6 +24,7 @@ from early_learning.web import (
     create_app,
     observed,
 )
+from early_learning.web.versions import etag, read_responses
 
 app = create_app("Activities", "Individual activity routes: one activity, or the caller's catalog page by page.")
 
@@ -31,12 +32,15 @@ app = create_app("Activities", "Individual activity routes: one activity, or the
 @app.get(
     "/api/v1/activities/{id}",
     summary="Get one activity",
-    description="The same object as a batch item's `data`. 404 when missing or not visible to the caller.",
-    responses={**NOT_FOUND_RESPONSE, **PROBLEM_RESPONSES},
+    description="The same object as a batch item's `data`, its version as `ETag`. 404 when missing or not visible "
+    "to the caller.",
+    responses=read_responses(),
     tags=["activities"],
 )
-async def get_activity_route(activity_id: ResourceId, caller: CurrentCaller) -> Activity:
-    return get_activity(activity_id, caller)
+async def get_activity_route(activity_id: ResourceId, caller: CurrentCaller, response: Response) -> Activity:
+    activity = get_activity(activity_id, caller)
+    response.headers["ETag"] = etag(activity.version)
+    return activity
 
 
 @app.get(

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from local.demo.catalog import generate_activities
 from local.demo.children import demo_children
@@ -13,6 +16,7 @@ from local.demo.core import CORE_ACTIVITIES, CORE_CHILDREN, CORE_HISTORY, CORE_M
 from local.demo.users import DEMO_USERS
 
 CHILDREN_PER_CLASSROOM = 20
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,16 @@ SeedStep = Callable[[SeedContext], int]
 """Writes one kind of demo data and returns how many items it wrote."""
 
 
+def written_now(records: Sequence[M]) -> list[M]:
+    """The demo records as a first write leaves them: version 1, ``updated_at`` the time of the seed."""
+    now = datetime.now(UTC)
+    return [record.model_copy(update={"version": 1, "updated_at": now}) for record in records]
+
+
 def seed_activities(_: SeedContext) -> int:
     from early_learning.store import activities
 
-    everything = [*CORE_ACTIVITIES, *generate_activities()]
+    everything = written_now([*CORE_ACTIVITIES, *generate_activities()])
     activities.save(everything)
     return len(everything)
 
@@ -52,7 +62,7 @@ def seed_children(_: SeedContext, *, per_classroom: int = CHILDREN_PER_CLASSROOM
 
     catalog = [*CORE_ACTIVITIES, *generate_activities()]
     generated, generated_history = demo_children(per_classroom, catalog, today=today or date.today())
-    all_children = [*CORE_CHILDREN, *generated]
+    all_children = written_now([*CORE_CHILDREN, *generated])
     all_history = {**CORE_HISTORY, **generated_history}
     children.save(all_children)
     history.save(all_history)

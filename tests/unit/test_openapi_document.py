@@ -22,10 +22,22 @@ PROBLEM = "application/problem+json"
 GATEWAY = "application/json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 GATEWAY_REF = {"$ref": "#/components/schemas/GatewayError"}
-WRITE_ROUTES = {("post", f"/api/v1/batch/{route}") for route in ("create", "update", "delete")}
+BATCH_WRITE_ROUTES = {("post", f"/api/v1/batch/{route}") for route in ("create", "update", "delete")}
+SINGLE_WRITE_ROUTES = {
+    (method, f"/api/v1/{kind}{suffix}")
+    for kind in ("activities", "children")
+    for method, suffix in (("post", ""), ("patch", "/{id}"), ("delete", "/{id}"))
+}
+COMPLETION_ROUTE = ("post", "/api/v1/children/{id}/completions")
+"""One completion of the path's child: 201, no version of its own (no ETag, no If-Match)."""
+WRITE_ROUTES = BATCH_WRITE_ROUTES | SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE}
 SYNC_BATCH_ROUTES = {
     ("post", f"/api/v1/batch/{route}") for route in ("get", "activities/recommendations", "create", "update", "delete")
 }
+ONE_MB_ROUTES = SYNC_BATCH_ROUTES | SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE}
+"""The routes whose function parses 1 MB at most (DESIGN 3.6): its own 413 problem below the gateway's 10 MB."""
+SUCCESS = {"post": "201", "delete": "204"}
+"""The success status of a single write by method (a batch write answers 200, its items their own)."""
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +56,12 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 def expected_media_types(method: str, path: str, status: str) -> list[str]:
     """Who answers each error status (DESIGN 3.4, 3.6; local/gateway/ does what API Gateway does)."""
     both = [GATEWAY, PROBLEM]
-    if status in ("400", "403", "409", "422"):
+    if status in ("400", "403", "409", "412", "415", "422"):
         return [PROBLEM]  # only the functions: API Gateway passes these requests on (409: an Idempotency-Key in use)
     if status == "429":
         return [GATEWAY]  # API Gateway's throttling
     if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB
-        return both if (method, path) in SYNC_BATCH_ROUTES else [GATEWAY]
+        return both if (method, path) in ONE_MB_ROUTES else [GATEWAY]
     if status == "404":
         assert "{id}" in path, f"{method} {path}: only the single-resource routes document 404"
         return both  # the function's 404, and the gateway's for an id that makes a path no route matches
@@ -66,12 +78,52 @@ def error_responses(document: dict[str, Any]) -> list[tuple[str, str, str, dict[
 
 
 def test_every_route_documents_the_error_statuses_of_the_contract(document: dict[str, Any]) -> None:
-    every_route = {"200", "400", "401", "403", "413", "422", "429", "500", "503"}
+    every_route = {"400", "401", "403", "413", "422", "429", "500", "503"}
     for method, path, operation in operations(document):
-        expected = every_route | {"404"} if "{id}" in path else every_route
+        single = (method, path) in SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE}
+        success = SUCCESS.get(method, "200") if single else "200"
+        expected = every_route | {success}
+        if "{id}" in path:
+            expected |= {"404"}
         if (method, path) in WRITE_ROUTES:
-            expected = expected | {"409"}  # DESIGN 3.8: the same Idempotency-Key while the first request runs
+            expected |= {"409"}  # DESIGN 3.8: the same Idempotency-Key while the first request runs
+        if (method, path) in SINGLE_WRITE_ROUTES and method != "post":
+            expected |= {"412"}  # DESIGN 3.3: If-Match names another version
+        if (method, path) in SINGLE_WRITE_ROUTES and method == "patch":
+            expected |= {"415"}  # neither application/merge-patch+json nor application/json
         assert set(operation["responses"]) == expected, f"{method} {path}"
+
+
+def test_single_reads_and_writes_document_etag_and_creates_location(document: dict[str, Any]) -> None:
+    reads = {("get", "/api/v1/activities/{id}")}
+    for method, path, operation in operations(document):
+        if (method, path) not in SINGLE_WRITE_ROUTES | reads:
+            continue
+        success = SUCCESS.get(method, "200")
+        headers = set(operation["responses"][success].get("headers", {}))
+        expected = {"ETag"} if method != "delete" else set()
+        if method == "post":
+            expected.add("Location")
+        if method != "get":
+            expected.add("Idempotent-Replayed")
+        assert headers == expected, f"{method} {path}"
+        parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
+        assert ("If-Match" in parameters) == (method in ("patch", "delete")), f"{method} {path}"
+    assert "content" not in document["paths"]["/api/v1/activities/{id}"]["delete"]["responses"]["204"]
+
+
+def test_a_patch_body_is_a_merge_patch_sent_as_either_media_type(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for kind, model in (("activities", "Activity"), ("children", "Child")):
+        content = document["paths"][f"/api/v1/{kind}/{{id}}"]["patch"]["requestBody"]["content"]
+        assert list(content) == ["application/json", "application/merge-patch+json"]
+        ref = {"$ref": f"#/components/schemas/{model}PatchBody"}
+        assert content["application/json"]["schema"] == content["application/merge-patch+json"]["schema"] == ref
+        patch = schemas[f"{model}PatchBody"]
+        # every writable field, each optional and nullable (null resets it); nothing the API sets
+        assert "required" not in patch
+        assert set(patch["properties"]) == set(schemas[model]["properties"]) - {"id", "org_id", "version", "updated_at"}
+        assert all({"type": "null"} in field["anyOf"] for field in patch["properties"].values())
 
 
 def test_each_error_status_lists_exactly_the_media_types_that_can_occur(document: dict[str, Any]) -> None:

@@ -24,6 +24,8 @@ WRITE_ACTIONS = {
 }
 WRITERS: dict[str, set[str]] = {
     "BatchWriteFunction": {"ActivitiesTable", "ChildrenTable", "HistoryTable", "CompletionsTable", "IdempotencyTable"},
+    "ActivityWriteFunction": {"ActivitiesTable", "IdempotencyTable"},
+    "ChildWriteFunction": {"ChildrenTable", "HistoryTable", "CompletionsTable", "IdempotencyTable"},
 }
 """The functions that write, and the only tables each may write (DESIGN 9: the read functions stay read-only)."""
 

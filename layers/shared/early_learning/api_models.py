@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    RootModel,
     StringConstraints,
     TypeAdapter,
     create_model,
@@ -22,7 +23,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from early_learning.domain import Activity, Child
-from early_learning.drafts import UpdateItem, draft_model
+from early_learning.drafts import UpdateItem, draft_model, writable_fields
 from early_learning.envelope import BatchEnvelope
 from early_learning.scoring import Recommendation, RecommendationOptions
 
@@ -230,6 +231,60 @@ class BatchWriteResponse(BatchEnvelope[WrittenResource]):
     atomic: bool
 
 
+# --- single-resource writes (DESIGN 3.3) ---------------------------------------------------------------------------
+
+
+def _nullable_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # a member left out is left unchanged; null is sent on purpose, to reset
+
+
+@cache
+def merge_patch_model(model: type[BaseModel]) -> type[BaseModel]:
+    """``<Model>MergePatch``: the writable fields of ``model``, each optional and nullable (a JSON Merge Patch, RFC
+    7396: a member left out is unchanged, ``null`` resets the field to its default). For the document only: the
+    patch is validated as a batch update's ``changes``."""
+    fields: dict[str, Any] = {}
+    for name in writable_fields(model):
+        info = model.model_fields[name]
+        annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        reset = "required: null is refused" if info.is_required() else "null resets it to its default"
+        description = f"{info.description}; {reset}" if info.description else reset[:1].upper() + reset[1:]
+        optional = Field(default=None, description=description, json_schema_extra=_nullable_default)
+        fields[name] = (annotation | None, optional)
+    return create_model(
+        f"{model.__name__}MergePatch",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"Changes to one {model.__name__.lower()} (JSON Merge Patch): only the members to change",
+        **fields,
+    )
+
+
+class ActivityDraftBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: draft_model(Activity))]]):
+    """A new activity: validated as a batch create's item, its errors pointing into the body."""
+
+
+class ChildDraftBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: draft_model(Child))]]):
+    """A new child: validated as a batch create's item, its errors pointing into the body."""
+
+
+class ActivityPatchBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: merge_patch_model(Activity))]]):
+    """Changes to an activity (JSON Merge Patch): validated as a batch update's ``changes``."""
+
+
+class ChildPatchBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: merge_patch_model(Child))]]):
+    """Changes to a child (JSON Merge Patch): validated as a batch update's ``changes``."""
+
+
+class CompletionBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: _child_completion())]]):
+    """A completion of the path's child: validated as a batch create's item, its errors pointing into the body."""
+
+
+def _child_completion() -> type[BaseModel]:
+    from early_learning.services.completions import ChildCompletion  # services import this module
+
+    return ChildCompletion
+
+
 class BatchRecommendationsRequest(JsonBody, RecommendationOptions):
     """POST /api/v1/batch/activities/recommendations: the children, and options shared by every child."""
 
@@ -303,4 +358,8 @@ class Problem(BaseModel):
         max_length=MAX_PROBLEM_ERRORS,
         description=f"For 422: one entry per invalid field, with a JSON pointer and a message (at most "
         f"{MAX_PROBLEM_ERRORS}; the detail says when more were found)",
+    )
+    current_version: int | None = Field(
+        default=None,
+        description="For 412 (and a 409 of a resource changed meanwhile): the version stored now, its ETag's value",
     )

@@ -25,15 +25,20 @@ from early_learning.store.writes import ItemWrite, WriteResult, fits_one_transac
 ROLES = frozenset({Role.ADMIN, Role.EDUCATOR, Role.GUARDIAN})
 
 
-class CompletionDraft(BaseModel):
-    """A completion to record: ``done_on`` defaults to the request's day."""
+class ChildCompletion(BaseModel):
+    """A completion of the child the path names (``POST /api/v1/children/{id}/completions``)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     id: str | None = Field(default=None, max_length=128, description="A UUID of your choice (optional)")
-    child_id: str = Field(max_length=128)
     activity_id: str = Field(max_length=128)
     done_on: date | None = Field(default=None, description="The day it was done (default: today, UTC)")
+
+
+class CompletionDraft(ChildCompletion):
+    """A completion to record (a batch create's item): ``done_on`` defaults to the request's day."""
+
+    child_id: str = Field(max_length=128)
 
 
 def require_role(caller: Membership) -> None:

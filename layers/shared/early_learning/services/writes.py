@@ -16,7 +16,7 @@ from typing import Any
 
 from early_learning.api_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 from early_learning.domain import AtomicBatchTooLarge, CorruptRecord, Membership, OperationForbidden
-from early_learning.drafts import UpdateItem, apply_patch, parse_draft, validate_json
+from early_learning.drafts import UpdateItem, apply_patch, parse_draft, too_large, validate_json
 from early_learning.envelope import (
     Created,
     Deadline,
@@ -109,7 +109,7 @@ def batch_update(request: BatchUpdateRequest, caller: Membership, deadline: Dead
     now = utc_now()
     prepared: list[Prepared[UpdateItem]] = []
     for item in request.items:
-        update = validate_json(UpdateItem, item) if isinstance(item, dict) else [_not_an_object()]
+        update = (too_large(item) or validate_json(UpdateItem, item)) if isinstance(item, dict) else [_not_an_object()]
         echo = _sent_id(item)
         if isinstance(update, list):
             prepared.append(Prepared(echo=echo, failure=ItemFailure.invalid_item(update)))

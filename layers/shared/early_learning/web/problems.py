@@ -34,6 +34,15 @@ from early_learning.idempotency_errors import (
 )
 from early_learning.observability import logger
 from early_learning.settings import get_settings
+from early_learning.write_errors import (
+    AlreadyExists,
+    ConcurrentChange,
+    InvalidPrecondition,
+    InvalidResource,
+    ItemRejected,
+    VersionMismatch,
+    WriteForbidden,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -44,6 +53,7 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
@@ -107,6 +117,13 @@ DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str]] = {
     IdempotencyInProgress: (409, "Request in progress"),
     IdempotentAnswerNotKept: (409, "Already applied"),
     StoreUnavailable: (503, "Service Unavailable"),
+    InvalidPrecondition: (400, "Invalid If-Match"),
+    ItemRejected: (422, "Unprocessable Content"),  # the base: its kinds below have their own
+    InvalidResource: (422, "Unprocessable Content"),
+    WriteForbidden: (403, "Forbidden"),
+    AlreadyExists: (409, "Already exists"),
+    ConcurrentChange: (409, "Changed meanwhile"),
+    VersionMismatch: (412, "Precondition Failed"),
 }
 """Status and title of each domain error (the nearest class in its MRO wins); the domain itself knows no HTTP."""
 
@@ -121,7 +138,10 @@ def domain_status(exc: DomainError) -> tuple[int, str]:
 async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status, title = domain_status(exc)
-    response = problem_response(status, exc.detail, title=title)
+    detail = exc.detail
+    if isinstance(exc, ItemRejected) and len(exc.errors) > MAX_PROBLEM_ERRORS:
+        detail += f" ({len(exc.errors)} errors; the first {MAX_PROBLEM_ERRORS} are listed)"
+    response = problem_response(status, detail, title=title, **_item_extras(exc))
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     if status == 503:
@@ -131,6 +151,21 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
         # The first request with this Idempotency-Key still runs: its answer is replayed once it is done.
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def _item_extras(exc: DomainError) -> dict[str, Any]:
+    """A rejected single write's members: the invalid fields' pointers into the body (422), the stored version."""
+    if not isinstance(exc, ItemRejected):
+        return {}
+    extras: dict[str, Any] = {}
+    if exc.errors:
+        extras["errors"] = [
+            {"pointer": entry.get("pointer", "#"), "location": "body", "detail": entry.get("detail", "Invalid value")}
+            for entry in exc.errors[:MAX_PROBLEM_ERRORS]
+        ]
+    if exc.current_version is not None:
+        extras["current_version"] = exc.current_version
+    return extras
 
 
 def retry_after_s() -> int:
