@@ -46,3 +46,16 @@ def synthetic_catalog(size: int, *, org_id: str = PUBLIC_CATALOG, seed: int = 5)
             )
         )
     return catalog
+
+
+def activity_drafts(count: int, *, tag: str) -> list[dict[str, object]]:
+    """``count`` new activities as items of ``POST /api/v1/batch/create`` (whole resources without ``org_id``,
+    ``version`` or ``updated_at``), as varied as the catalog's, with client-generated ids unique to ``tag``: what the
+    write benchmarks create, then update and delete."""
+    return [
+        {
+            **activity.model_dump(mode="json", exclude={"org_id", "version", "updated_at"}),
+            "id": str(uuid.uuid5(_NAMESPACE, f"draft/{tag}/{n}")),
+        }
+        for n, activity in enumerate(synthetic_catalog(count, seed=7))
+    ]

@@ -104,10 +104,18 @@ def log(message: str) -> None:
 
 
 def use_moto_environment() -> None:
-    """The tests' fake AWS environment (local/in_process.py), before anything imports botocore or the layer."""
+    """The tests' fake AWS environment (local/in_process.py), before anything imports botocore or the layer.
+
+    WRITE_CONCURRENCY=1, as in the tests: moto's in-process TransactWriteItems deep-copies its tables unlocked, so
+    two at once can fail. The writes of a batch are then sent one after another: the same calls, and the same work
+    per item, with no other thread's work to tell apart from moto's."""
     from local.in_process import use_fake_aws_environment
 
-    use_fake_aws_environment("activity-batch-api-bench", "ActivityBatchApiBench", {"POWERTOOLS_LOG_LEVEL": "WARNING"})
+    use_fake_aws_environment(
+        "activity-batch-api-bench",
+        "ActivityBatchApiBench",
+        {"POWERTOOLS_LOG_LEVEL": "WARNING", "WRITE_CONCURRENCY": "1"},
+    )
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -24,10 +25,20 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 class EmulatorClock:
     """Time spent inside moto's emulation of DynamoDB (its botocore ``before-send`` stubber), which stands in for
     the network and DynamoDB itself: subtracted from a handler's time, it leaves the function's own work (its code,
-    botocore's request building and response parsing)."""
+    botocore's request building and response parsing).
+
+    Three sums, the same for a handler that makes one call at a time: ``seconds`` adds every call's wall time;
+    ``covered_seconds`` is the wall time during which at least one call was under way (a non-atomic write batch
+    sends several at once, from threads: their times overlap); ``cpu_seconds`` is the CPU time the calls' threads
+    spent inside moto (subtracted from the process's CPU time, it leaves the function's own CPU work)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.covered_seconds = 0.0
+        self.cpu_seconds = 0.0
+        self._lock = threading.Lock()
+        self._under_way = 0
+        self._since = 0.0
 
     @contextmanager
     def installed(self) -> Iterator[EmulatorClock]:
@@ -37,17 +48,35 @@ class EmulatorClock:
         clock = self
 
         def timed(stubber: Any, *args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            cpu = time.thread_time()
+            started = clock._enter()
             try:
                 return original(stubber, *args, **kwargs)
             finally:
-                clock.seconds += time.perf_counter() - started
+                clock._leave(started, time.thread_time() - cpu)
 
         BotocoreStubber.__call__ = timed  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:
             BotocoreStubber.__call__ = original  # type: ignore[method-assign]
+
+    def _enter(self) -> float:
+        with self._lock:
+            now = time.perf_counter()
+            if self._under_way == 0:
+                self._since = now
+            self._under_way += 1
+            return now
+
+    def _leave(self, started: float, cpu: float) -> None:
+        with self._lock:
+            now = time.perf_counter()
+            self.seconds += now - started
+            self.cpu_seconds += cpu
+            self._under_way -= 1
+            if self._under_way == 0:
+                self.covered_seconds += now - self._since
 
 
 class _Sink(io.StringIO):
@@ -180,10 +209,36 @@ def list_event(name: str, limit: int) -> dict[str, Any]:
     return load_event(name, sub=ADMIN_SUNRISE_SUB, query={"limit": str(limit)})
 
 
+PATCH_ACTIVITY = "PATCH /api/v1/activities/{id}"
+
+
+def batch_write_event(operation: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """``POST /api/v1/batch/{operation}`` (create, update or delete) by the sunrise admin."""
+    from local.demo.ids import ADMIN_SUNRISE_SUB
+    from tests.events import load_event
+
+    return load_event(f"batch_{operation}.json", body=body, sub=ADMIN_SUNRISE_SUB, headers=headers)
+
+
+def patch_activity_event(
+    activity_id: str, changes: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``PATCH /api/v1/activities/{id}`` with a JSON Merge Patch (``application/merge-patch+json``), by the sunrise
+    admin."""
+    from local.demo.ids import ADMIN_SUNRISE_SUB
+    from tests.events import load_event
+
+    path = f"/api/v1/activities/{activity_id}"
+    event = load_event("update_activity.json", body=changes, sub=ADMIN_SUNRISE_SUB, path=path, headers=headers)
+    event["pathParameters"] = {"id": activity_id}
+    return event
+
+
 def handlers() -> dict[str, Handler]:
     from functions.activities.app import handler as activities
     from functions.batch_get.app import handler as batch_get
     from functions.batch_recommendations.app import handler as batch_recommendations
+    from functions.batch_write.app import handler as batch_write
     from functions.children.app import handler as children
 
     return {
@@ -191,4 +246,47 @@ def handlers() -> dict[str, Handler]:
         "activities": activities,
         "batch_recommendations": batch_recommendations,
         "children": children,
+        "batch_write": batch_write,
     }
+
+
+def route_handler(route_key: str) -> Handler | None:
+    """The handler of the function template.yaml routes ``route_key`` to, or None while the template has no such
+    route (a route being built: the measurements that need it say so and go on without it)."""
+    from local import cfn
+
+    for spec in cfn.functions().values():
+        if any(route.key == route_key for route in spec.routes):
+            return spec.load_handler()
+    return None
+
+
+# --- writes ----------------------------------------------------------------------------------------------------
+
+
+def written(response: dict[str, Any], expected: int) -> dict[str, Any]:
+    """The body of a batch write's answer, which must have applied every one of ``expected`` items."""
+    from tests.events import response_json
+
+    body: dict[str, Any] = response_json(response)
+    if body["total_succeeded"] != expected or body["total_requested"] != expected:
+        failed = [r for r in body["results"] if r["status_code"] >= 300][:3]
+        raise RuntimeError(f"{body['total_succeeded']} of {expected} items written: {failed}")
+    return body
+
+
+def create_activities(handler: Handler, count: int, tag: str) -> list[str]:
+    """``count`` new sunrise activities (what the admin may update and delete), created with one batch; their ids."""
+    from bench.catalog import activity_drafts
+
+    drafts = activity_drafts(count, tag=tag)
+    body = {"resource_type": "activities", "items": drafts, "atomic": False}
+    written(invoke(handler, batch_write_event("create", body)), count)
+    return [str(draft["id"]) for draft in drafts]
+
+
+def update_body(ids: list[str], duration_minutes: int, atomic: bool = False) -> dict[str, Any]:
+    """One batch update: a new ``duration_minutes`` for each activity (a real change: the value differs from the
+    last write's)."""
+    items = [{"id": key, "changes": {"duration_minutes": duration_minutes}} for key in ids]
+    return {"resource_type": "activities", "items": items, "atomic": atomic}

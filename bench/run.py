@@ -2,7 +2,8 @@
 bench/results/batching.png.
 
     python -m bench.run                      # everything (about 7 minutes)
-    python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, http_batching
+    python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, warm_writes,
+                                             #   http_batching, http_writes
     python -m bench.run --quick              # fewer repetitions, to bench/results/quick.json: a smoke run
 
 Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
@@ -26,18 +27,22 @@ from typing import Any
 
 from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
 
-MEASUREMENTS = ("round_trips", "cold_start", "warm", "http_batching")
+MEASUREMENTS = ("round_trips", "cold_start", "warm", "warm_writes", "http_batching", "http_writes")
 FULL = {
     "round_trips": [],
     "cold_start": ["--runs", "7", "--instructions"],
     "warm": ["--samples", "20", "--scale-samples", "7", "--cold-samples", "1"],
+    "warm_writes": ["--samples", "20"],
     "http_batching": ["--repeats", "5"],
+    "http_writes": ["--repeats", "5"],
 }
 QUICK = {
     "round_trips": [],
     "cold_start": ["--runs", "2"],
     "warm": ["--samples", "5", "--scale-samples", "3", "--cold-samples", "1"],
+    "warm_writes": ["--samples", "5"],
     "http_batching": ["--repeats", "1"],
+    "http_writes": ["--repeats", "1"],
 }
 
 
@@ -98,6 +103,34 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         found["recommendations_10k_over_1k"] = results["warm"]["scale_ratios"]
     if "round_trips" in results:
         found["round_trips"] = results["round_trips"]["batch_vs_singles"]
+        writes = results["round_trips"]["writes"]
+        found["write_round_trips"] = [
+            {
+                key: c[key]
+                for key in ("operation", "atomic", "idempotency_key", "items", "warm_calls", "warm_calls_per_item")
+            }
+            for c in writes["cases"]
+        ]
+        found["write_round_trips_batch_update_over_patches"] = writes["batch_update_vs_patches"]
+    if "warm_writes" in results:
+        found["write_own_work_per_item_over_read"] = results["warm_writes"]["ratios_to_batch_get"]
+    if "http_writes" in results:
+        found["http_writes"] = [
+            {
+                key: p[key]
+                for key in (
+                    "network",
+                    "items",
+                    "batch_over_sequential",
+                    "batch_over_parallel_6",
+                    "batch_atomic_over_sequential",
+                    "batch_atomic_over_parallel_6",
+                )
+            }
+            for p in results["http_writes"]["points"]
+        ]
+        found["http_writes_batch_100_over_sequential"] = results["http_writes"]["batch_100_over_sequential"]
+        found["http_writes_meets_target"] = results["http_writes"]["meets_target"]
     return found
 
 
@@ -121,6 +154,50 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                 "Ratios: one batch / N individual requests (wall time; lower is better; 'faster' = 1 - ratio)",
                 ["items, network", "N", "batch/sequential", "faster", "batch/6 parallel", "faster "],
                 rows,
+            )
+        )
+    if "http_writes" in results:
+        http = results["http_writes"]
+        verdict = (
+            "no PATCH route yet"
+            if http["meets_target"] is None
+            else f"{http['batch_100_over_sequential']}: {'meets' if http['meets_target'] else 'MISSES'}"
+        )
+        parts.append(
+            table(
+                "Ratios: one batch update / N single PATCHes (wall time; lower is better); target: the batch of 100 "
+                f"<= {http['target_batch_over_sequential']} x sequential PATCHes, 50 ms RTT ({verdict})",
+                ["network", "N", "batch/sequential", "batch/6 parallel", "atomic/sequential", "atomic/6 parallel"],
+                [
+                    (
+                        "50 ms RTT" if p["network"] == "rtt_50ms" else "loopback",
+                        p["items"],
+                        p["batch_over_sequential"],
+                        p["batch_over_parallel_6"],
+                        p["batch_atomic_over_sequential"],
+                        p["batch_atomic_over_parallel_6"],
+                    )
+                    for p in http["points"]
+                ],
+            )
+        )
+    if "warm_writes" in results:
+        own = results["warm_writes"]
+        parts.append(
+            table(
+                "Own work per item (in-process, without moto's time), x a read item of the batch GET of 100 "
+                "in the same run",
+                ["request", "own ms per item", "x read item", "own CPU ms per item", "x read item (CPU)"],
+                [
+                    (
+                        name,
+                        figures["own_ms"],
+                        own["ratios_to_batch_get"].get(name, {"own": 1.0})["own"],
+                        figures["own_cpu_ms"],
+                        own["ratios_to_batch_get"].get(name, {"own_cpu": 1.0})["own_cpu"],
+                    )
+                    for name, figures in own["per_item"].items()
+                ],
             )
         )
     if "cold_start" in results:

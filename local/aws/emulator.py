@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from local import child_process
+from local.cfn import ROOT
 from local.ports import HOST, listening
 from local.stack_file import StackError
 
@@ -15,13 +16,13 @@ READY_TIMEOUT_S = 30.0
 
 
 def start_emulator(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """moto server as a child process that dies with the stack, even on SIGKILL (``child_process``), its request
-    log in ``log_path``. Started from the main thread, which lives as long as the stack."""
-    server = Path(sys.executable).with_name("moto_server")
-    command = [str(server)] if server.exists() else [sys.executable, "-m", "moto.server"]
+    """moto server (one request at a time: ``local.aws.moto_server``) as a child process that dies with the stack,
+    even on SIGKILL (``child_process``), its request log in ``log_path``. Started from the main thread, which lives
+    as long as the stack."""
+    command = [sys.executable, "-m", "local.aws.moto_server", "-H", HOST, "-p", str(port)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as output:
-        return child_process.start([*command, "-H", HOST, "-p", str(port)], stdout=output, stderr=output)
+        return child_process.start(command, cwd=ROOT, stdout=output, stderr=output)
 
 
 def wait_for_emulator(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:

@@ -72,6 +72,10 @@ def function_environment(
         "AWS_DEFAULT_REGION": region,
         **FAKE_CREDENTIALS,
         **spec.environment,
+        # moto copies a table for each action of a transaction: an atomic batch of 100 takes seconds there, and a
+        # read timeout under that would have botocore send it again, which moto (ignoring ClientRequestToken)
+        # answers as a failed condition. DynamoDB answers in milliseconds; the stack's overrides may still set it.
+        "DYNAMODB_READ_TIMEOUT_S": "10",
         # Every AWS call goes to the emulator; loopback is never sent through a proxy set for the internet.
         "DYNAMODB_ENDPOINT_URL": aws_endpoint_url,
         "AWS_ENDPOINT_URL": aws_endpoint_url,
