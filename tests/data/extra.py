@@ -19,6 +19,15 @@ EXTRA_ACTIVITIES_FILE = Path(__file__).parent / "extra_activities.json"
 NO_MEMBERSHIP_SUB = "0d0d0000-0000-4000-8000-000000000005"
 """A signed-in principal that belongs to no organization."""
 
+ACTIVITY_DRAFT = {
+    "name": "Rainbow rice",
+    "description": "Scoop and pour coloured rice",
+    "activity_type": "sensory",
+    "min_age_months": 18,
+    "max_age_months": 48,
+}
+"""A new activity as a client writes it (the write tests' create body, or a batch create's item)."""
+
 EXTRA_ACTIVITIES: tuple[Activity, ...] = tuple(
     Activity.model_validate(item) for item in json.loads(EXTRA_ACTIVITIES_FILE.read_text(encoding="utf-8"))
 )

@@ -11,19 +11,14 @@ import httpx
 import pytest
 
 from local.demo import ids
+from tests.data.extra import ACTIVITY_DRAFT
 from tests.e2e.conftest import Stack, unthrottled
 
 pytestmark = pytest.mark.e2e
 
 ADMIN = "admin@sunrise.example"
 PARENT = "parent@sunrise.example"
-DRAFT = {
-    "name": "Rainbow rice",
-    "description": "Scoop and pour coloured rice",
-    "activity_type": "sensory",
-    "min_age_months": 18,
-    "max_age_months": 48,
-}
+DRAFT = ACTIVITY_DRAFT
 
 
 def post(

@@ -59,6 +59,18 @@ def client_error(code: str, operation: str = "BatchGetItem") -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": f"injected {code}"}}, operation)
 
 
+def cancelled(reason: str) -> ClientError:
+    """A TransactWriteItems cancelled for ``reason`` (``TransactionConflict``, ``ConditionalCheckFailed``...), as
+    DynamoDB answers it: PynamoDB reads the reasons from the error."""
+    return ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+            "CancellationReasons": [{"Code": reason, "Message": reason}],
+        },
+        "TransactWriteItems",
+    )
+
+
 def read_timeout() -> ReadTimeoutError:
     return ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com/")
 

@@ -13,18 +13,13 @@ from early_learning.store.base import counting_calls
 from functions.batch_write.app import handler
 from local.demo import ids
 from tests.conftest import FakeLambdaContext
+from tests.data.extra import ACTIVITY_DRAFT
 from tests.events import load_event
 from tests.integration.children_support import Answer, call, statuses
 
 NEW_ID = "5e1f0000-0000-4000-8000-00000000c001"
 OTHER_NEW_ID = "5e1f0000-0000-4000-8000-00000000c002"
-DRAFT = {
-    "name": "Rainbow rice",
-    "description": "Scoop and pour coloured rice",
-    "activity_type": "sensory",
-    "min_age_months": 18,
-    "max_age_months": 48,
-}
+DRAFT = ACTIVITY_DRAFT
 
 
 def write(context: FakeLambdaContext, route: str, body: dict[str, Any], sub: str = ids.ADMIN_SUNRISE_SUB) -> Answer:

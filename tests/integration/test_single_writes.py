@@ -16,19 +16,14 @@ from functions.activity_write.app import handler as activity_writes
 from functions.child_write.app import handler as child_writes
 from local.demo import ids
 from tests.conftest import FakeLambdaContext
+from tests.data.extra import ACTIVITY_DRAFT
 from tests.events import load_event, response_json
 from tests.integration.children_support import Answer, Handler
-from tests.integration.store_faults import StoreFaults
+from tests.integration.store_faults import StoreFaults, cancelled
 
 NEW_ID = "5e1f0000-0000-4000-8000-00000000d001"
 NEW_CHILD = "c41d0000-0000-4000-8000-00000000d002"
-DRAFT = {
-    "name": "Rainbow rice",
-    "description": "Scoop and pour coloured rice",
-    "activity_type": "sensory",
-    "min_age_months": 18,
-    "max_age_months": 48,
-}
+DRAFT = ACTIVITY_DRAFT
 CHILD_DRAFT = {"name": "Noor", "classroom_id": ids.SUNRISE_A, "birth_date": "2023-05-01"}
 PROBLEM = "application/problem+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -457,13 +452,7 @@ def test_a_refused_write_frees_its_key(data: Any, lambda_context: FakeLambdaCont
 
 def condition_failed() -> ClientError:
     """A transaction cancelled by its condition: the item changed between its read and the write."""
-    return ClientError(
-        {
-            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-            "CancellationReasons": [{"Code": "ConditionalCheckFailed", "Message": "condition"}],
-        },
-        "TransactWriteItems",
-    )
+    return cancelled("ConditionalCheckFailed")
 
 
 def test_a_change_made_meanwhile_is_a_409_problem_without_if_match_and_412_with_it(

@@ -14,7 +14,7 @@ from local.demo import ids
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event
 from tests.integration.children_support import Answer, call, statuses
-from tests.integration.store_faults import StoreFaults, client_error, read_timeout
+from tests.integration.store_faults import StoreFaults, cancelled, client_error, read_timeout
 
 FAST = {"retry_base_delay_s": 0.001, "retry_max_delay_s": 0.004, "retry_max_attempts": 4}
 TARGETS = [ids.SUNRISE_PUPPETS, ids.SUNRISE_SENSORY_BIN]
@@ -36,13 +36,7 @@ def totals_add_up(body: dict[str, Any]) -> bool:
 
 def conflict() -> ClientError:
     """A transaction cancelled because another one held the item (DynamoDB's TransactionConflict)."""
-    return ClientError(
-        {
-            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-            "CancellationReasons": [{"Code": "TransactionConflict", "Message": "conflict"}],
-        },
-        "TransactWriteItems",
-    )
+    return cancelled("TransactionConflict")
 
 
 def test_throttling_mid_batch_is_retried_and_every_item_is_written(
