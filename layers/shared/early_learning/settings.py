@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024
 """Lambda's limit on a synchronous invocation's response payload (the proxy response, body included)."""
+SQS_MAX_VISIBILITY_TIMEOUT_S = 12 * 60 * 60
+"""The longest SQS holds a received message back (its visibility timeout): the longest wait between two attempts
+that a queue can schedule."""
 
 
 class Settings(BaseModel):
@@ -75,6 +79,27 @@ class Settings(BaseModel):
         ge=1,
         description="How long an Idempotency-Key is kept, and its first answer replayed (DESIGN 3.8)",
     )
+    webhook_retry_schedule_s: tuple[Annotated[int, Field(ge=0, le=SQS_MAX_VISIBILITY_TIMEOUT_S)], ...] = Field(
+        default=(5, 300, 1800, 7200, 18000, 36000, 36000),
+        min_length=1,
+        description="Seconds before each retry of a webhook delivery that failed (DESIGN 3.10); after the last, the "
+        "message goes to the dead-letter queue. From the environment as `5,300,1800` (or `[5, 300, 1800]`)",
+    )
+    webhook_allow_local_http: bool = Field(
+        default=False,
+        description="Webhook URLs may be http://127.0.0.1 or http://localhost (the local stack only; DESIGN 3.10)",
+    )
+
+    @field_validator("webhook_retry_schedule_s", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """An environment variable's ``5,300,1800`` (or ``[5, 300, 1800]``, or a tuple's ``str``) as its items,
+        which pydantic converts."""
+        if isinstance(value, str):
+            inner = value.strip().removeprefix("[").removesuffix("]").removeprefix("(").removesuffix(")")
+            inner = inner.strip().removesuffix(",")  # a one-item tuple's "(5,)"
+            return [part.strip() for part in inner.split(",")] if inner.strip() else []
+        return value
 
     @property
     def dynamodb_call_worst_case_s(self) -> float:
