@@ -7,7 +7,7 @@ local gateway takes its routes and throttling from it, so there is no second han
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,13 +51,25 @@ def resources(kind: str, template: dict[str, Any] | None = None) -> dict[str, di
     return {name: res for name, res in template["Resources"].items() if res["Type"] == kind}
 
 
-def local_value(value: Any, template: dict[str, Any] | None = None) -> Any:
-    """Resolve what a template value means locally: a !Ref to a parameter is its default, a !Ref to a resource
-    its logical id (the name the local stack gives it)."""
+def local_value(value: Any, template: dict[str, Any] | None = None, names: Mapping[str, str] | None = None) -> Any:
+    """Resolve what a template value means locally. ``names`` holds what the local stack created under a name of
+    the emulator's (a queue's URL by logical id, its ``Queue.Arn`` and ``Queue.QueueName``, a user pool's id): a
+    !Ref or !GetAtt found there is that value. Otherwise a !Ref to a parameter is its default, a !Ref to a resource
+    its logical id (the name the local stack gives it), and a !GetAtt what the !Ref is (an ``Arn``: a local ARN)."""
+    names = names or {}
     if isinstance(value, dict) and "Ref" in value:
         parameters = (template or load_template()).get("Parameters", {})
         name = value["Ref"]
+        if name in names:
+            return names[name]
         return parameters[name].get("Default") if name in parameters else name
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        argument = value["Fn::GetAtt"]
+        name, attribute = (str(part) for part in argument) if isinstance(argument, list) else argument.split(".", 1)
+        if f"{name}.{attribute}" in names:
+            return names[f"{name}.{attribute}"]
+        local_id = local_value({"Ref": name}, template, names)
+        return f"arn:aws:local:::{local_id}" if attribute == "Arn" else local_id
     return value
 
 
@@ -124,7 +136,11 @@ class FunctionSpec:
         return handler
 
 
-def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]:
+def functions(
+    template: dict[str, Any] | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, FunctionSpec]:
+    """Every AWS::Serverless::Function; its environment's !Ref and !GetAtt resolved with ``names`` (``local_value``):
+    a queue's URL, ARN and name as the emulator has them, when the local stack created it."""
     template = template or load_template()
     globals_ = template.get("Globals", {}).get("Function", {})
     specs = {}
@@ -147,7 +163,7 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
             attribute=attribute,
             timeout_s=int(props.get("Timeout", globals_.get("Timeout", 3))),
             memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
-            environment={k: str(local_value(v, template)) for k, v in env.items()},
+            environment={k: str(local_value(v, template, names)) for k, v in env.items()},
             routes=routes,
             code_uri=code_uri,
             handler=str(props["Handler"]),

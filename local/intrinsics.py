@@ -22,8 +22,9 @@ _SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]+)\}")
 
 def resolve(value: Any, names: Mapping[str, str], template: dict[str, Any] | None = None) -> Any:
     """``value`` with ``Ref``, ``Fn::Sub`` and ``Fn::GetAtt`` resolved: ``names`` gives the local value of pseudo
-    parameters (``AWS::Region``...) and of resources created under another name (the user pool's id); otherwise a
-    parameter is its default and a resource its logical id, as in ``cfn.local_value``."""
+    parameters (``AWS::Region``...) and of resources created under another name (the user pool's id, a queue's URL,
+    its ``Queue.Arn``); otherwise a parameter is its default and a resource its logical id, as in
+    ``cfn.local_value``."""
     template = template or cfn.load_template()
 
     def ref(name: str) -> str:
@@ -34,8 +35,7 @@ def resolve(value: Any, names: Mapping[str, str], template: dict[str, Any] | Non
         return str(cfn.local_value({"Ref": name}, template))
 
     def get_att(name: str, attribute: str) -> str:
-        key = f"{name}.{attribute}"
-        return names.get(key, f"arn:aws:local:::{ref(name)}" if attribute == "Arn" else ref(name))
+        return str(cfn.local_value({"Fn::GetAtt": [name, attribute]}, template, names))
 
     def substitute(text: str, variables: Mapping[str, Any]) -> str:
         def one(match: re.Match[str]) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from local import cfn
+from local.aws.queues import QUEUE, existing_queues
 from local.lambda_.environment import function_environment, stack_overrides
 from local.lambda_.pool import FunctionPool
 from local.stack_file import StackError, read_stack_file
@@ -47,6 +48,22 @@ def readable(response: Any) -> Any:
     return {**{k: v for k, v in response.items() if k not in ("body", "isBase64Encoded")}, "body": body}
 
 
+def _queues(stack: dict[str, Any]) -> dict[str, str]:
+    """The template's queues in the running stack's emulator, as the stack resolved them for the functions."""
+    if not cfn.resources(QUEUE):
+        return {}
+    import boto3
+
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=stack["aws_endpoint_url"],
+        region_name=stack["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    return existing_queues(sqs, {"AWS::Region": stack["region"]})
+
+
 def main(argv: list[str] | None = None) -> int:
     functions = cfn.functions()
     parser = argparse.ArgumentParser(prog="python -m local.invoke", description=__doc__.split("\n\n")[0])
@@ -67,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as exc:
         print(exc, file=sys.stderr)
         return 1
+    spec = cfn.functions(names=_queues(stack))[spec.name]  # a queue in its environment: the stack's
     if isinstance(event.get("requestContext"), dict):
         event["requestContext"]["timeEpoch"] = int(time.time() * 1000)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

@@ -1,11 +1,13 @@
 """`make run`: the whole API on this machine, in the foreground, without Docker or an AWS account (DESIGN 7).
 
 1. an AWS emulator (moto server, a child process) on 127.0.0.1:$AWS_PORT (5000);
-2. in it, the DynamoDB tables, the Cognito user pool and app client of template.yaml, the demo users and data;
-3. the local HTTP API (``local.gateway``) on 127.0.0.1:$API_PORT (8000), with /docs and /openapi.json;
+2. in it, the DynamoDB tables, the SQS queues, the Cognito user pool and app client of template.yaml, the demo
+   users and data;
+3. the local HTTP API (``local.gateway``) on 127.0.0.1:$API_PORT (8000), with /docs and /openapi.json, and the
+   pollers of the template's SQS event source mappings (``local.lambda_.event_sources``);
 4. ``.local/stack.json`` ($STACK_FILE) for ``make token`` / ``make invoke`` / the e2e tests, and a ready-to-paste curl.
 
-Ctrl-C (or SIGTERM) stops the gateway, then the emulator; the stack file is removed.
+Ctrl-C (or SIGTERM) stops the gateway, the pollers, the functions, then the emulator; the stack file is removed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from local import cfn, child_process
 from local.aws.cognito import UserPool, create_user_pool, create_users, initiate_auth
 from local.aws.emulator import READY_TIMEOUT_S, start_emulator, stop_emulator, wait_for_emulator
 from local.aws.environment import prepare_process
+from local.aws.queues import create_queues
 from local.demo.ids import MAPLE_LEAF_ART, MISSING, PUBLIC_BLOCKS, SUNRISE_PUPPETS
 from local.demo.seed import SeedContext, seed_demo
 from local.demo.users import DEMO_PASSWORD, DEMO_USERS
@@ -39,6 +42,7 @@ from local.gateway.authorizer import JwtVerifier
 from local.gateway.cors import cors_policy
 from local.gateway.httpapi import jwt_authorizers, route_authorizers
 from local.lambda_.environment import function_environment, stack_overrides
+from local.lambda_.event_sources import EventSources, sqs_mappings
 from local.lambda_.pool import DEFAULT_CONCURRENCY, FunctionPool
 from local.ports import HOST
 from local.stack_file import StackError, claim_stack_file, stack_file, write_stack_file
@@ -76,16 +80,17 @@ def finish_document_build(process: subprocess.Popen[bytes], path: Path) -> dict[
     return document
 
 
-def build_pools(aws_endpoint_url: str) -> dict[str, FunctionPool]:
+def build_pools(aws_endpoint_url: str, queues: dict[str, str]) -> dict[str, FunctionPool]:
     """Every function's execution environments (none started yet: each starts on its first request), with the
-    function's own environment and the settings given to the stack (``LAMBDA_CONCURRENCY`` per function)."""
+    function's own environment (``queues``: the queues' URLs and ARNs it refers to, ``create_queues``) and the
+    settings given to the stack (``LAMBDA_CONCURRENCY`` per function)."""
     raw = os.environ.get("LAMBDA_CONCURRENCY") or str(DEFAULT_CONCURRENCY)
     if not raw.isdigit() or int(raw) < 1:
         raise StackError(f"LAMBDA_CONCURRENCY={raw!r} is not a positive number")
     overrides = stack_overrides()
     return {
         name: FunctionPool(spec, function_environment(spec, aws_endpoint_url, REGION, overrides), REGION, int(raw))
-        for name, spec in cfn.functions().items()
+        for name, spec in cfn.functions(names=queues).items()
     }
 
 
@@ -164,7 +169,7 @@ def _banner(api_url: str, aws_url: str, pool: UserPool, counts: dict[str, int], 
 Activity Batch API: local stack ready in {time.monotonic() - started:.1f} s
   API        {api_url}/api/v1/...   (routes of template.yaml)
   Docs       {api_url}/docs   (Swagger UI: "Authorize" with a token)
-  Emulator   {aws_url}   (moto: DynamoDB, Cognito pool {pool.pool_id}, client {pool.client_id})
+  Emulator   {aws_url}   (moto: DynamoDB, SQS, Cognito pool {pool.pool_id}, client {pool.client_id})
   Demo data  {data}
   Users      password {DEMO_PASSWORD}
 {users}
@@ -199,6 +204,7 @@ def main() -> int:
     path = stack_file()
     emulator: subprocess.Popen[bytes] | None = None
     gateway: Gateway | None = None
+    event_sources: EventSources | None = None
     wrote_stack_file = False
     try:
         claim_stack_file(path)
@@ -214,15 +220,19 @@ def main() -> int:
         wait_for_emulator(emulator, aws_port, path.parent / "moto.log")
         dynamodb = boto3.client("dynamodb", endpoint_url=aws_url, region_name=REGION)
         cognito = boto3.client("cognito-idp", endpoint_url=aws_url, region_name=REGION)
-        with ThreadPoolExecutor(max_workers=2) as pool_of_two:  # two services of the emulator, set up side by side
+        sqs = boto3.client("sqs", endpoint_url=aws_url, region_name=REGION)
+        with ThreadPoolExecutor(max_workers=2) as pool_of_two:  # services of the emulator, set up side by side
             tables = pool_of_two.submit(cfn.create_tables, dynamodb)
+            queues = pool_of_two.submit(create_queues, sqs, {"AWS::Region": REGION})
             pool = create_user_pool(cognito, {"AWS::Region": REGION})
             subs = create_users(cognito, pool.pool_id, [user.username for user in DEMO_USERS], DEMO_PASSWORD)
             tables.result()
         counts = seed_demo(SeedContext(subs=subs))
+        pools = build_pools(aws_url, queues.result())
         gateway = build_gateway(
-            build_pools(aws_url), finish_document_build(document_build, path.parent / "openapi.json"), pool, aws_url
+            pools, finish_document_build(document_build, path.parent / "openapi.json"), pool, aws_url
         )
+        event_sources = EventSources.start(sqs_mappings(queues.result()), pools, sqs, REGION)
         server = uvicorn.Server(
             uvicorn.Config(gateway, host=HOST, port=api_port, lifespan="off", timeout_graceful_shutdown=5)
         )
@@ -254,6 +264,8 @@ def main() -> int:
     finally:
         if wrote_stack_file:
             path.unlink(missing_ok=True)
+        if event_sources is not None:
+            event_sources.stop()  # no poll after this; a batch in flight is not deleted
         if gateway is not None:
             gateway.close()  # every function's workers
         if emulator is not None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from local import child_process
 from local.cfn import ROOT
-from local.ports import HOST, listening
+from local.ports import HOST, free_port, listening
 from local.stack_file import StackError
 
 READY_TIMEOUT_S = 30.0
@@ -45,3 +47,15 @@ def stop_emulator(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_emulator(log_path: Path) -> Iterator[str]:
+    """An emulator of its own on a free port while the block runs (the tests of one service): its endpoint URL."""
+    port = free_port()
+    process = start_emulator(port, log_path)
+    try:
+        wait_for_emulator(process, port, log_path)
+        yield f"http://{HOST}:{port}"
+    finally:
+        stop_emulator(process)

@@ -7,4 +7,6 @@ that ``runtime_api`` implements (DESIGN 7).
   directory, its Runtime API, its timeout enforced.
 - ``pool``: the environments of one function, started on demand up to a concurrency limit; a REPORT line per
   invocation.
+- ``event_sources``: the template's SQS event source mappings: pollers that invoke the functions with batches of
+  messages and delete what each invocation settled; ``sqs_event``: the event Lambda sends, and its batch response.
 """

@@ -14,6 +14,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -126,6 +127,7 @@ class ExecutionEnvironment:
         self.started_at = time.monotonic()
         self.cold = True
         self.stopped = False
+        self._stop_lock = threading.Lock()
         self.process = child_process.spawn(
             [sys.executable, "-m", "awslambdaric", spec.handler],
             env={**environment, "AWS_LAMBDA_RUNTIME_API": self.api.address},
@@ -206,9 +208,11 @@ class ExecutionEnvironment:
         return 0
 
     def stop(self) -> None:
-        if self.stopped:
-            return
-        self.stopped = True
+        """Thread-safe (the pool may stop an environment another thread is invoking); once."""
+        with self._stop_lock:
+            if self.stopped:
+                return
+            self.stopped = True
         if self.process.poll() is None:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):

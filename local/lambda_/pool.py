@@ -35,6 +35,7 @@ class FunctionPool:
         self.region = region
         self.concurrency = max(1, concurrency)
         self._idle: list[ExecutionEnvironment] = []
+        self._busy: set[ExecutionEnvironment] = set()
         self._running = 0
         self._changed = threading.Condition()
         self._closed = False
@@ -58,6 +59,7 @@ class FunctionPool:
                     environment = self._idle.pop()  # the most recently used: the warmest
                     if environment.alive:
                         self._running += 1
+                        self._busy.add(environment)
                         return environment
                     environment.stop()
                 if self._running < self.concurrency:
@@ -65,16 +67,24 @@ class FunctionPool:
                     break
                 self._changed.wait()
         try:
-            return ExecutionEnvironment(self.spec, self.environment, self.region, self.output)
+            environment = ExecutionEnvironment(self.spec, self.environment, self.region, self.output)
         except BaseException:
             with self._changed:
                 self._running -= 1
                 self._changed.notify()
             raise
+        with self._changed:
+            if not self._closed:
+                self._busy.add(environment)
+                return environment
+            self._running -= 1
+        environment.stop()  # the pool closed while it started
+        raise RuntimeError(f"{self.spec.name}: the local stack is stopping")
 
     def _release(self, environment: ExecutionEnvironment) -> None:
         with self._changed:
             self._running -= 1
+            self._busy.discard(environment)
             if environment.alive and not self._closed:
                 self._idle.append(environment)
             else:
@@ -88,11 +98,13 @@ class FunctionPool:
             return self._running + sum(1 for e in self._idle if e.alive)
 
     def close(self) -> None:
+        """Stop every environment, busy ones included: an invocation in flight is answered as failed, as when
+        Lambda shuts an environment down; no invocation starts after this."""
         with self._changed:
             self._closed = True
-            idle, self._idle = self._idle, []
+            stopping, self._idle = [*self._idle, *self._busy], []
             self._changed.notify_all()
-        for environment in idle:
+        for environment in stopping:
             environment.stop()
 
 

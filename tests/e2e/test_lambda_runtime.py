@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,3 +172,32 @@ def test_the_report_line_has_lambdas_fields() -> None:
     assert "Memory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 801.50 ms" in line
     warm = Outcome("rid-2", b"{}", None, 3.0, None, 61)
     assert "Init Duration" not in report_line(probe("Probe"), warm)
+
+
+def test_closing_a_pool_stops_an_invocation_in_flight_and_starts_none_after(
+    pools: dict[str, FunctionPool], tmp_path: Path
+) -> None:
+    # The SQS consumer fixture records an event before it works on it: then the invocation is surely in flight
+    records = tmp_path / "records.jsonl"
+    pool = pool_of(pools, probe("Closing", 60, {"RECORD_FILE": str(records)}, folder="sqs_consumer"))
+    body = json.dumps({"action": "sleep", "seconds": 50})
+    event = {"Records": [{"messageId": "m-1", "body": body, "attributes": {"ApproximateReceiveCount": "1"}}]}
+    outcomes: list[Outcome] = []
+    sleeping = threading.Thread(target=lambda: outcomes.append(pool.invoke(json.dumps(event).encode())))
+    sleeping.start()
+    deadline = time.monotonic() + 30
+    while not records.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    pid = json.loads(records.read_text())["pid"]
+    # When the pool is closed (the stack stopping) while the handler works
+    pool.close()
+    sleeping.join(timeout=30)
+    # Then the invocation is answered as failed, its environment is gone, and no invocation starts after
+    assert not sleeping.is_alive()
+    (outcome,) = outcomes
+    assert outcome.error is not None
+    assert outcome.result is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(RuntimeError, match="stopping"):
+        call(pool)
