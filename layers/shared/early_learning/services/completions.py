@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from early_learning.api_models import BatchCreateRequest, BatchWriteResponse
-from early_learning.domain import AtomicBatchTooLarge, Completion, CorruptRecord, Membership, OperationForbidden, Role
+from early_learning.domain import Completion, CorruptRecord, Membership, OperationForbidden, Role
 from early_learning.drafts import too_large, validate_json
 from early_learning.envelope import Created, Deadline, ItemFailure, Prepared, canonical_uuid
 from early_learning.services.writable import utc_now
 from early_learning.store import activities, children, completions, history
-from early_learning.store.writes import ItemWrite, WriteResult, fits_one_transaction, new_id, write_all, write_each
+from early_learning.store.writes import ItemWrite, WriteResult, new_id, write_batch
 
 ROLES = frozenset({Role.ADMIN, Role.EDUCATOR, Role.GUARDIAN})
 
@@ -121,19 +121,15 @@ def _permitted(
 
 
 def _write(allowed: list[Completion], atomic: bool, doomed: bool, deadline: Deadline) -> dict[str, WriteResult]:
-    if not atomic:
+    if atomic:
+        # One transaction may touch an item once: the first completion of each child carries its history's update.
+        grouped = completions.completion_writes(allowed)
+        writes = [ItemWrite(c.id, actions) for c, actions in zip(allowed, grouped, strict=True)]
+    else:
         writes = [
             ItemWrite(c.id, completions.completion_write(c), landed=completions.completion_landed(c)) for c in allowed
         ]
-        return write_each(writes, deadline)
-    # One transaction may touch an item once: the first completion of each child carries its history's update.
-    grouped = completions.completion_writes(allowed)
-    writes = [ItemWrite(c.id, actions) for c, actions in zip(allowed, grouped, strict=True)]
-    if not fits_one_transaction(writes):
-        raise AtomicBatchTooLarge("This atomic batch needs more than DynamoDB's 100 actions in one transaction")
-    if doomed:
-        return {write.key: WriteResult("rolled_back") for write in writes}
-    return write_all(writes, deadline)
+    return write_batch(writes, atomic, doomed, deadline)
 
 
 def _outcome(result: WriteResult, completion: Completion) -> Any:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from early_learning.api_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
-from early_learning.domain import AtomicBatchTooLarge, CorruptRecord, Membership, OperationForbidden
+from early_learning.domain import CorruptRecord, Membership, OperationForbidden
 from early_learning.drafts import UpdateItem, apply_patch, parse_draft, too_large, validate_json
 from early_learning.envelope import (
     Created,
@@ -37,10 +37,8 @@ from early_learning.store.writes import (
     ItemWrite,
     WriteAction,
     WriteResult,
-    fits_one_transaction,
     new_id,
-    write_all,
-    write_each,
+    write_batch,
 )
 
 Outcomes = dict[str, Any]
@@ -91,7 +89,9 @@ def batch_create(
                 landed=_holds(resource, key, 1, now, deadline),
             )
             built[key] = created
-        results = _apply(list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline)
+        results = write_batch(
+            list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline
+        )
         for key, result in results.items():
             outcomes[key] = _answer(
                 result,
@@ -145,7 +145,9 @@ def batch_update(request: BatchUpdateRequest, caller: Membership, deadline: Dead
                 landed=_holds(resource, key, after.version, now, deadline),
             )
             built[key] = after
-        results = _apply(list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline)
+        results = write_batch(
+            list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline
+        )
         _answer_all(resource, caller, results, outcomes, deadline, lambda key: built[key].model_dump(mode="json"))
         return outcomes
 
@@ -166,7 +168,9 @@ def batch_delete(request: BatchDeleteRequest, caller: Membership, deadline: Dead
             actions = (WriteAction("delete", record, _version_condition(resource, stored_version)),)
             erasure = resource.erasure(key, deadline, request.atomic)
             writes[key] = ItemWrite(key, actions + erasure, landed=_gone(resource, key, deadline))
-        results = _apply(list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline)
+        results = write_batch(
+            list(writes.values()), request.atomic, _doomed(prepared, outcomes, request.atomic), deadline
+        )
         _answer_all(resource, caller, results, outcomes, deadline, lambda key: {"id": key, "deleted": True})
         for key, result in results.items():
             if result.status == "written":
@@ -240,21 +244,6 @@ def _version_condition(resource: WritableResource, stored_version: int | None) -
     """The write happens only if the item is still at the version read (a record without one counts as 1)."""
     version = resource.record_class.version  # type: ignore[attr-defined]
     return version.does_not_exist() if stored_version is None else version == stored_version
-
-
-def _apply(writes: list[ItemWrite], atomic: bool, doomed: bool, deadline: Deadline) -> dict[str, WriteResult]:
-    """Write each item on its own, or all in one transaction. An atomic batch where an item already failed writes
-    nothing; one that does not fit one transaction is refused before anything is written."""
-    if not atomic:
-        return write_each(writes, deadline)
-    if not fits_one_transaction(writes):
-        raise AtomicBatchTooLarge(
-            "This atomic batch needs more than DynamoDB's 100 actions in one transaction (a child's delete takes "
-            "two): send fewer items, or atomic: false"
-        )
-    if doomed:
-        return {write.key: WriteResult("rolled_back") for write in writes}
-    return write_all(writes, deadline)
 
 
 def _doomed(prepared: Sequence[Prepared[Any]], outcomes: Outcomes, atomic: bool) -> bool:

@@ -26,6 +26,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from early_learning.domain import AtomicBatchTooLarge
 from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
@@ -180,6 +181,22 @@ def write_all(writes: Sequence[ItemWrite], deadline: Deadline) -> dict[str, Writ
     if not writes:
         return {}
     return {write.key: result for write, result in zip(writes, _attempt(writes, deadline), strict=True)}
+
+
+def write_batch(writes: Sequence[ItemWrite], atomic: bool, doomed: bool, deadline: Deadline) -> dict[str, WriteResult]:
+    """A batch's writes: each item on its own, or all in one transaction (``atomic``). An atomic batch where an item
+    already failed (``doomed``) writes nothing; one that does not fit one transaction is refused before anything is
+    written (a child's delete, or a child's first completion, takes more than one action)."""
+    if not atomic:
+        return write_each(writes, deadline)
+    if not fits_one_transaction(writes):
+        raise AtomicBatchTooLarge(
+            "This atomic batch needs more than DynamoDB's 100 actions in one transaction (a child's delete takes "
+            "two): send fewer items, or atomic: false"
+        )
+    if doomed:
+        return {write.key: WriteResult("rolled_back") for write in writes}
+    return write_all(writes, deadline)
 
 
 def fits_one_transaction(writes: Sequence[ItemWrite]) -> bool:
