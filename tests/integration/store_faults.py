@@ -71,6 +71,11 @@ def cancelled(reason: str) -> ClientError:
     )
 
 
+def condition_failed(operation: str = "PutItem") -> ClientError:
+    """A single conditional write (PutItem, DeleteItem, UpdateItem) refused by its condition."""
+    return client_error("ConditionalCheckFailedException", operation)
+
+
 def read_timeout() -> ReadTimeoutError:
     return ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com/")
 

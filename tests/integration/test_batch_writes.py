@@ -237,12 +237,24 @@ def test_a_delete_answers_deleted_and_erases_the_childs_history(data: Any, lambd
     assert not history.read_many([ids.CHILD_AVA], Deadline(30_000)).entries.get(ids.CHILD_AVA)
 
 
-def test_a_non_atomic_batch_costs_one_read_and_one_write_per_item(data: Any, lambda_context: FakeLambdaContext) -> None:
-    items = [{"id": ids.SUNRISE_PUPPETS, "changes": {"duration_minutes": 12}}]
+def test_a_non_atomic_batch_costs_one_read_and_one_conditional_write_per_item(
+    data: Any, lambda_context: FakeLambdaContext
+) -> None:
+    items = [{"id": key, "changes": {"duration_minutes": 12}} for key in (ids.SUNRISE_PUPPETS, ids.SUNRISE_SENSORY_BIN)]
     with counting_calls() as calls:
-        update(lambda_context, items)
-    assert calls.count("BatchGetItem") == 1
-    assert calls.count("TransactWriteItems") == 1
+        answer = update(lambda_context, items)
+    assert statuses(answer.body) == [200, 200]
+    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem", "PutItem"]  # GetItem: the caller's membership
+
+
+def test_an_item_whose_write_takes_several_actions_is_a_transaction_of_its_own(
+    data: Any, lambda_context: FakeLambdaContext
+) -> None:
+    # A child's delete erases its history with it: all or nothing, even in a non-atomic batch
+    with counting_calls() as calls:
+        answer = delete(lambda_context, [ids.CHILD_AVA, ids.CHILD_BEN], kind="children")
+    assert statuses(answer.body) == [200, 200]
+    assert calls.count("TransactWriteItems") == 2
 
 
 # --- Idempotency-Key (DESIGN 3.8) -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tests.conftest import FakeLambdaContext
 from tests.data.extra import ACTIVITY_DRAFT
 from tests.events import load_event, response_json
 from tests.integration.children_support import Answer, Handler
-from tests.integration.store_faults import StoreFaults, cancelled
+from tests.integration.store_faults import StoreFaults, condition_failed
 
 NEW_ID = "5e1f0000-0000-4000-8000-00000000d001"
 NEW_CHILD = "c41d0000-0000-4000-8000-00000000d002"
@@ -450,15 +450,11 @@ def test_a_refused_write_frees_its_key(data: Any, lambda_context: FakeLambdaCont
 # --- store faults ---------------------------------------------------------------------------------------------------
 
 
-def condition_failed() -> ClientError:
-    """A transaction cancelled by its condition: the item changed between its read and the write."""
-    return cancelled("ConditionalCheckFailed")
-
-
 def test_a_change_made_meanwhile_is_a_409_problem_without_if_match_and_412_with_it(
     data: Any, faults: StoreFaults, lambda_context: FakeLambdaContext
 ) -> None:
-    faults.fail = lambda op, table, attempt: condition_failed() if op == "TransactWriteItems" else None
+    # The PATCH's conditional PutItem is refused: the item changed between its read and the write
+    faults.fail = lambda op, table, attempt: condition_failed("PutItem") if op == "PutItem" else None
     meanwhile = patch_activity(lambda_context, ids.SUNRISE_PUPPETS, {"duration_minutes": 5})
     assert is_problem(meanwhile, 409), meanwhile.body
     assert meanwhile.body["title"] == "Changed meanwhile"
@@ -470,9 +466,9 @@ def test_a_store_that_stays_throttled_is_a_503_problem_with_retry_after(
 ) -> None:
     faults.settings(retry_base_delay_s=0.001, retry_max_delay_s=0.004, retry_max_attempts=2)
     throttled = ClientError(
-        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "TransactWriteItems"
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "PutItem"
     )
-    faults.fail = lambda op, table, attempt: throttled if op == "TransactWriteItems" else None
+    faults.fail = lambda op, table, attempt: throttled if op == "PutItem" and table == "ActivitiesTable" else None
     key = {"idempotency-key": "throttled-1"}
     answer = patch_activity(lambda_context, ids.SUNRISE_PUPPETS, {"duration_minutes": 5}, headers=key)
     assert is_problem(answer, 503), answer.body

@@ -56,7 +56,9 @@ class Settings(BaseModel):
     )
 
     write_concurrency: int = Field(
-        default=8, ge=1, description="Items of a non-atomic write batch written at once (one transaction each)"
+        default=8,
+        ge=1,
+        description="Items of a non-atomic write batch written at once (each its own conditional write)",
     )
     membership_cache_ttl_s: float = 60.0
     membership_negative_ttl_s: float = Field(

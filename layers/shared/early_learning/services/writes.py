@@ -2,9 +2,9 @@
 item on its own (non-atomic) or all in one transaction (``atomic``), answered in the envelope of every batch.
 
 Cost: an update or delete batch reads its items with one BatchGetItem per 100 keys, then writes each item with one
-conditional TransactWriteItems (``write_concurrency`` at once), or all of them with one (atomic); a create writes
-without reading. Nothing is ever half-applied: an item's actions (a child and its history) go in one transaction,
-and an item not written is answered with why (503 ``unavailable`` when it may be retried).
+conditional write (``write_concurrency`` at once), or all of them with one TransactWriteItems (atomic); a create
+writes without reading. Nothing is ever half-applied: an item's several actions (a child and its history) go in one
+transaction, and an item not written is answered with why (503 ``unavailable`` when it may be retried).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""Conditional writes (DESIGN 3.7, 6): each item of a batch as one TransactWriteItems of its own (non-atomic, with
-bounded concurrency), or every item in one TransactWriteItems (atomic), retried within the deadline.
+"""Conditional writes (DESIGN 3.7, 6): each item of a batch on its own (non-atomic, with bounded concurrency), or
+every item in one TransactWriteItems (atomic), retried within the deadline.
 
-Every write goes through TransactWriteItems, even one action alone: its ``ClientRequestToken`` makes a retry of a
-write whose answer was lost (a timeout after DynamoDB may have applied it) safe, and an item whose write needs
-several actions (a child and its history) is applied all or nothing. Where the emulator does not honour the token, an
-item whose condition fails on a retry is read back (``ItemWrite.landed``): if it holds what this write wrote, the
-write had landed.
+An item written on its own whose write is one action (an activity or a child created, updated or deleted) is one
+conditional PutItem or DeleteItem: DynamoDB's cheapest conditional write (a transaction costs twice the write
+capacity, and the emulator copies the table for each). An item whose write needs several actions (a child and its
+history, a completion and its child's history) goes as a TransactWriteItems of its own, applied all or nothing, with
+a ``ClientRequestToken`` that makes a retry after a lost answer safe. Where no token protects a retry (a single
+write, or an emulator that ignores it), an item whose condition fails on a retry is read back
+(``ItemWrite.landed``): if it holds what this write wrote, the write had landed.
 
 Results name the action whose condition failed, so that the service tells ``already_exists`` from
 ``version_conflict``; nothing here knows HTTP or the API's error codes.
@@ -21,6 +23,7 @@ from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -78,9 +81,12 @@ class _Attempts:
 
 
 def _send(writes: Sequence[ItemWrite], token: str) -> None:
-    """One TransactWriteItems of every action of ``writes``."""
+    """One conditional write when ``writes`` is one action of one item, else one TransactWriteItems of every action."""
     first = writes[0].actions[0].record
     instrument(type(first))
+    if len(writes) == 1 and len(writes[0].actions) == 1 and writes[0].actions[0].kind != "check":
+        _write_one(writes[0].actions[0])
+        return
     connection = type(first)._get_connection().connection
     with TransactWrite(connection=connection, client_request_token=token) as transaction:
         for write in writes:
@@ -100,6 +106,16 @@ def _send(writes: Sequence[ItemWrite], token: str) -> None:
                     transaction.condition_check(model, getattr(action.record, hash_key), condition=action.condition)
 
 
+def _write_one(action: WriteAction) -> None:
+    """One action as a conditional PutItem, DeleteItem or UpdateItem."""
+    if action.kind == "put":
+        action.record.save(condition=action.condition, add_version_condition=False)
+    elif action.kind == "delete":
+        action.record.delete(condition=action.condition, add_version_condition=False)
+    else:
+        action.record.update(list(action.actions), condition=action.condition, add_version_condition=False)
+
+
 def _request_order(writes: Sequence[ItemWrite]) -> list[tuple[int, int]]:
     """(item index, action index) of every action, in the order the transaction sends them."""
     order = [(i, a) for i, write in enumerate(writes) for a in range(len(write.actions))]
@@ -107,8 +123,11 @@ def _request_order(writes: Sequence[ItemWrite]) -> list[tuple[int, int]]:
 
 
 def _cancelled(exc: BaseException) -> list[str | None] | None:
-    """The codes of a cancelled transaction's reasons in request order (None where an action was fine), or None
-    when the error is not a cancellation."""
+    """The codes of a refused write's actions in request order (None where an action was fine): a cancelled
+    transaction's reasons, or the one failed condition of a single write; None when the error is neither."""
+    if isinstance(exc, PutError | DeleteError | UpdateError):
+        # error_code, not PynamoDB's cause_response_code: that one raises for a timeout's cause (no response).
+        return ["ConditionalCheckFailed"] if error_code(exc) == "ConditionalCheckFailedException" else None
     reasons = getattr(exc, "cancellation_reasons", None)
     if not reasons:
         return None
@@ -165,8 +184,8 @@ def _conflicts(writes: Sequence[ItemWrite], codes: list[str | None], uncertain: 
 
 
 def write_each(writes: Sequence[ItemWrite], deadline: Deadline) -> dict[str, WriteResult]:
-    """Each item in a transaction of its own, ``write_concurrency`` at a time; an item not started before the deadline
-    leaves room for one call is ``unavailable`` (and was not applied)."""
+    """Each item on its own (one conditional write, or a transaction of its own), ``write_concurrency`` at a time; an
+    item not started before the deadline leaves room for one call is ``unavailable`` (and was not applied)."""
     if not writes:
         return {}
     with ThreadPoolExecutor(max_workers=min(get_settings().write_concurrency, len(writes))) as pool:
