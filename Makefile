@@ -14,10 +14,10 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean fuzz load
+.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean fuzz load webhook-listen
 
 # The local stack's modules import the layer's package the way pytest does (pyproject's pythonpath).
-run invoke token e2e lint openapi load: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
+run invoke token e2e lint openapi load webhook-listen: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ invoke: $(VENV)/.installed ## Run one handler against the running stack: make in
 # USER is also the login name in the environment: only a USER= given on the command line picks the demo user.
 token: $(VENV)/.installed ## Print an access token from the running stack: make token USER=teacher@sunrise.example
 	@$(PY) -m local.token "$(if $(filter command line,$(origin USER)),$(USER),teacher@sunrise.example)"
+
+webhook-listen: $(VENV)/.installed ## Receive the running stack's webhooks: verified (standardwebhooks) and printed; PORT=4000 USER=admin@maple.example
+	@$(PY) -m local.webhook_listen $(if $(PORT),--port $(PORT)) $(if $(filter command line,$(origin USER)),--user $(USER))
 
 test: $(VENV)/.installed ## Run the whole test suite (unit, integration under moto, e2e over HTTP)
 	$(PY) -m pytest

@@ -3,7 +3,7 @@ bench/results/batching.png.
 
     python -m bench.run                      # everything (about 7 minutes)
     python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, warm_writes,
-                                             #   http_batching, http_writes
+                                             #   http_batching, http_writes, jobs
     python -m bench.run --quick              # fewer repetitions, to bench/results/quick.json: a smoke run
 
 Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
@@ -27,7 +27,7 @@ from typing import Any
 
 from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
 
-MEASUREMENTS = ("round_trips", "cold_start", "warm", "warm_writes", "http_batching", "http_writes")
+MEASUREMENTS = ("round_trips", "cold_start", "warm", "warm_writes", "http_batching", "http_writes", "jobs")
 FULL = {
     "round_trips": [],
     "cold_start": ["--runs", "7", "--instructions"],
@@ -35,6 +35,7 @@ FULL = {
     "warm_writes": ["--samples", "20"],
     "http_batching": ["--repeats", "5"],
     "http_writes": ["--repeats", "5"],
+    "jobs": ["--repeats", "2", "--samples", "20"],
 }
 QUICK = {
     "round_trips": [],
@@ -43,6 +44,7 @@ QUICK = {
     "warm_writes": ["--samples", "5"],
     "http_batching": ["--repeats", "1"],
     "http_writes": ["--repeats", "1"],
+    "jobs": ["--repeats", "1", "--samples", "5"],
 }
 
 
@@ -131,6 +133,11 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         ]
         found["http_writes_batch_100_over_sequential"] = results["http_writes"]["batch_100_over_sequential"]
         found["http_writes_meets_target"] = results["http_writes"]["meets_target"]
+    if "jobs" in results:
+        jobs = results["jobs"]
+        found["jobs_items_per_s"] = jobs.get("throughput", {}).get("median_items_per_s")
+        found["jobs_worker_chunk_over_sync_own"] = jobs["per_chunk"]["worker_over_sync_own"]
+        found["jobs_worker_chunk_over_sync_own_cpu"] = jobs["per_chunk"]["worker_over_sync_own_cpu"]
     return found
 
 

@@ -44,6 +44,8 @@ def build_document(specs: Mapping[str, cfn.FunctionSpec] | None = None) -> dict[
     version = "1.0.0"
     openapi_version = "3.1.0"
     for spec in sorted(specs.values(), key=lambda s: s.name):
+        if not spec.routes:
+            continue  # a function with no HTTP route (an SQS consumer) has no app to document
         app = getattr(importlib.import_module(spec.module), "app", None)
         if app is None or not hasattr(app, "openapi"):
             raise OpenApiError(f"{spec.module} has no FastAPI `app`")

@@ -30,6 +30,10 @@ LAYER_PATH = cfn.ROOT / "layers" / "shared"
 INIT_TIMEOUT_S = 10.0
 """Lambda's limit on an on-demand environment's init phase (the handler module's import)."""
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+LOCAL_SETTINGS = {"WEBHOOK_ALLOW_LOCAL_HTTP": "true", "WEBHOOK_RETRY_SCHEDULE_S": "2,3,3,5,5,5,5"}
+"""Settings whose local default is not AWS's (DESIGN 3.10): webhooks may go to ``http://127.0.0.1``, and a failed
+delivery is retried within seconds (as many attempts as on AWS: the deliveries queue's maxReceiveCount). The stack's
+own environment still wins (``WEBHOOK_ALLOW_LOCAL_HTTP=false make run``)."""
 PASSED_THROUGH = ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_DEV", "POWERTOOLS_METRICS_DISABLED")
 """Variables of the stack's environment that reach every function, besides the settings' own (``settings_names``)."""
 
@@ -81,6 +85,7 @@ def function_environment(
         "DYNAMODB_ENDPOINT_URL": aws_endpoint_url,
         "AWS_ENDPOINT_URL": aws_endpoint_url,
         "NO_PROXY": "127.0.0.1,localhost",
+        **LOCAL_SETTINGS,
         **(overrides or {}),
     }
 
@@ -95,6 +100,8 @@ def stack_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
         "DYNAMODB_ENDPOINT_URL",
         "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_DYNAMODB",
+        "SQS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_SQS",
     }  # the stack decides these
     return {key: value for key, value in environ.items() if key.upper() in wanted - ignored}
 

@@ -16,9 +16,11 @@ import pytest
 
 from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
+from functions.batch_jobs.app import handler as jobs_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
 from functions.batch_write.app import handler as batch_write_handler
 from functions.children.app import handler as children_handler
+from functions.webhooks.app import handler as webhooks_handler
 from local.demo import ids
 from tests.conftest import FakeLambdaContext
 from tests.events import load_event
@@ -42,6 +44,15 @@ HANDLERS: dict[str, Handler] = {
     "batch_create.json": batch_write_handler,
     "batch_update.json": batch_write_handler,
     "batch_delete.json": batch_write_handler,
+    "register_webhook.json": webhooks_handler,
+    "rotate_webhook.json": webhooks_handler,
+    "webhook_deliveries.json": webhooks_handler,
+    "delete_webhook.json": webhooks_handler,
+    "submit_job.json": jobs_handler,
+    "get_job.json": jobs_handler,
+    "job_results.json": jobs_handler,
+    "list_jobs.json": jobs_handler,
+    "cancel_job.json": jobs_handler,
 }
 
 
@@ -90,6 +101,30 @@ BATCH, RECS = "batch_get.json", "batch_recommendations.json"
 CREATE, UPDATE, DELETE = "batch_create.json", "batch_update.json", "batch_delete.json"
 GET_ONE, LIST_ACTIVITIES = "get_activity.json", "list_activities.json"
 LIST_CHILDREN, CHILD_RECS = "list_children.json", "child_recommendations.json"
+HOOK, ROTATE, HOOK_LOG, UNHOOK = (
+    "register_webhook.json",
+    "rotate_webhook.json",
+    "webhook_deliveries.json",
+    "delete_webhook.json",
+)
+
+
+JOB, GET_JOB, JOB_RESULTS, LIST_JOBS, CANCEL_JOB = (
+    "submit_job.json",
+    "get_job.json",
+    "job_results.json",
+    "list_jobs.json",
+    "cancel_job.json",
+)
+
+
+def job(**request: Any) -> dict[str, Any]:
+    return {"operation": "get", "request": {"resource_type": "activities", "ids": [ids.PUBLIC_BLOCKS], **request}}
+
+
+def hook(**body: Any) -> dict[str, Any]:
+    return {"url": "https://93.184.215.14/hooks", "events": ["batch.job.completed"], **body}
+
 
 CASES: dict[str, Case] = {
     # --- the body as a whole -----------------------------------------------------------------------------------
@@ -214,6 +249,75 @@ CASES: dict[str, Case] = {
     "child recs activity_types 7": Case(
         CHILD_RECS, 422, path_id=ids.CHILD_AVA, query="&".join(["activity_types=motor"] * 7)
     ),
+    # --- webhooks (DESIGN 3.10): the registration's body, URLs refused before anything is stored, path ids ------
+    "webhook body not json": Case(HOOK, 400, raw_body="url=https://hooks.example.org"),
+    "webhook url missing": Case(HOOK, 422, body={"events": ["batch.job.completed"]}),
+    "webhook url a number": Case(HOOK, 422, body=hook(url=443)),
+    "webhook url over 2048": Case(HOOK, 422, body=hook(url="https://h.example.org/" + "Z" * 5000)),
+    "webhook body over 64 KB": Case(HOOK, 413, body=hook(url="https://h.example.org/" + HUGE)),
+    "webhook events empty": Case(HOOK, 422, body=hook(events=[])),
+    "webhook event unknown": Case(HOOK, 422, body=hook(events=["batch.job.started"])),
+    "webhook event repeated": Case(HOOK, 422, body=hook(events=["batch.job.completed"] * 2)),
+    "webhook events a string": Case(HOOK, 422, body=hook(events="Z" * 5000)),
+    "webhook description over 500": Case(HOOK, 422, body=hook(description="Z" * 5000)),
+    "webhook unknown member": Case(HOOK, 422, body=hook(secret="whsec_mine")),
+    "webhook url http": Case(HOOK, 400, body=hook(url="http://93.184.215.14/hooks")),
+    "webhook url loopback": Case(HOOK, 400, body=hook(url="https://127.0.0.1/hooks")),
+    "webhook url private": Case(HOOK, 400, body=hook(url="https://10.0.0.8/hooks")),
+    "webhook url metadata": Case(HOOK, 400, body=hook(url="https://169.254.169.254/latest/meta-data")),
+    "webhook url ipv6 loopback": Case(HOOK, 400, body=hook(url="https://[::1]/hooks")),
+    "webhook url decimal ip": Case(HOOK, 400, body=hook(url="https://2130706433/hooks")),
+    "webhook url userinfo": Case(HOOK, 400, body=hook(url="https://user:pw@93.184.215.14/hooks")),
+    "webhook url file": Case(HOOK, 400, body=hook(url="file:///etc/passwd")),
+    "webhook url relative": Case(HOOK, 400, body=hook(url="/hooks")),
+    "webhook url not resolving": Case(HOOK, 400, body=hook(url="https://no-such-host.invalid/hooks")),
+    "webhook idempotency key too long": Case(HOOK, 400, body=hook(), headers={"idempotency-key": "k" * 256}),
+    "webhook rotate id huge": Case(ROTATE, 422, path_id="w" * 10_000),
+    "webhook deliveries id huge": Case(HOOK_LOG, 422, path_id="w" * 10_000),
+    # --- batch jobs (DESIGN 3.9): the submission (its request checked by its operation's rules), ids, pages ------
+    "job body not json": Case(JOB, 400, raw_body="{operation: get"),
+    "job body empty": Case(JOB, 400, raw_body=""),
+    "job content-type text": Case(JOB, 400, body=job(), headers={"content-type": "text/plain"}),
+    "job body over 10 MB": Case(JOB, 413, raw_body=json.dumps(job(ids=["x" * 100] * 110_000))),
+    "job operation unknown": Case(JOB, 422, body={"operation": "explode", "request": {}}),
+    "job operation huge": Case(JOB, 422, body={"operation": HUGE, "request": {}}),
+    "job request missing": Case(JOB, 422, body={"operation": "get"}),
+    "job request a list": Case(JOB, 422, body={"operation": "get", "request": [HUGE]}),
+    "job unknown member": Case(JOB, 422, body={**job(), "priority": "high"}),
+    "job ids 10,001": Case(JOB, 422, body=job(ids=[ids.PUBLIC_BLOCKS] * 10_001)),
+    "job id huge": Case(JOB, 422, body=job(ids=[HUGE])),
+    "job ids 300k numbers": Case(JOB, 422, raw_body=json.dumps(job(ids=[0] * 300_000), separators=(",", ":"))),
+    "job request 80k unknown keys": Case(
+        JOB, 422, raw_body=json.dumps(job(**{f"k{i:05d}": 0 for i in range(80_000)}), separators=(",", ":"))
+    ),
+    "job atomic": Case(
+        JOB,
+        422,
+        body={"operation": "update", "request": {"resource_type": "activities", "items": [{}], "atomic": True}},
+    ),
+    "job resource_type unsupported": Case(JOB, 400, body=job(resource_type="toys")),
+    "job fields unknown": Case(JOB, 400, body=job(fields="id,password")),
+    "job write item over 16 KB": Case(
+        JOB, 422, body={"operation": "create", "request": {"resource_type": "activities", "items": [{"name": HUGE}]}}
+    ),
+    "job recs max_recommendations text": Case(
+        JOB,
+        422,
+        body={"operation": "recommendations", "request": {"child_ids": [ids.CHILD_AVA], "max_recommendations": "five"}},
+    ),
+    "job idempotency key too long": Case(JOB, 400, body=job(), headers={"idempotency-key": "k" * 256}),
+    "job id malformed": Case(GET_JOB, 400, path_id="not-a-uuid"),
+    "job id with nul": Case(GET_JOB, 400, path_id=ids.PUBLIC_BLOCKS[:8] + "\x00" + ids.PUBLIC_BLOCKS[9:]),
+    "job path id huge": Case(GET_JOB, 422, path_id="j" * 10_000),
+    "job cancel id huge": Case(CANCEL_JOB, 422, path_id="j" * 10_000),
+    "job results limit 0": Case(JOB_RESULTS, 422, query={"limit": "0"}),
+    "job results limit 1001": Case(JOB_RESULTS, 422, query={"limit": "1001"}),
+    "job results status unknown": Case(JOB_RESULTS, 422, query={"status": "Z" * 5000}),
+    "job results cursor huge": Case(JOB_RESULTS, 422, query={"cursor": HUGE}),
+    "jobs limit text": Case(LIST_JOBS, 422, query={"limit": "ten"}),
+    "jobs cursor garbage": Case(LIST_JOBS, 400, query={"cursor": "%%%not-base64\x00"}),
+    "jobs cursor forged": Case(LIST_JOBS, 400, query={"cursor": "eyJwayI6eyJTIjoiSk9CI3gifX0"}),
+    "webhook delete id huge": Case(UNHOOK, 422, path_id="w" * 10_000),
 }
 
 

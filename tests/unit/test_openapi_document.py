@@ -36,6 +36,13 @@ SYNC_BATCH_ROUTES = {
 }
 ONE_MB_ROUTES = SYNC_BATCH_ROUTES | SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE}
 """The routes whose function parses 1 MB at most (DESIGN 3.6): its own 413 problem below the gateway's 10 MB."""
+JOB_SUBMIT, JOB_CANCEL = ("post", "/api/v1/batch/jobs"), ("post", "/api/v1/batch/jobs/{id}/cancel")
+"""Batch jobs (DESIGN 3.9): a submission answers 202 (and may be refused 429 for too many active jobs, a problem) or
+409 (its Idempotency-Key in use); a cancel 409 for a job that has ended."""
+WEBHOOKS = "/api/v1/webhooks"
+WEBHOOK_REGISTER, WEBHOOK_DELETE = ("post", WEBHOOKS), ("delete", f"{WEBHOOKS}/{{id}}")
+"""Webhook endpoints (DESIGN 3.10): a registration answers 201 (409: too many endpoints, or its Idempotency-Key in
+use), a delete 204; the webhooks function parses 64 KB at most (its own 413 problem)."""
 SUCCESS = {"post": "201", "delete": "204"}
 """The success status of a single write by method (a batch write answers 200, its items their own)."""
 
@@ -59,9 +66,10 @@ def expected_media_types(method: str, path: str, status: str) -> list[str]:
     if status in ("400", "403", "409", "412", "415", "422"):
         return [PROBLEM]  # only the functions: API Gateway passes these requests on (409: an Idempotency-Key in use)
     if status == "429":
-        return [GATEWAY]  # API Gateway's throttling
-    if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB
-        return both if (method, path) in ONE_MB_ROUTES else [GATEWAY]
+        # API Gateway's throttling; a job submission's too many active jobs (a problem)
+        return [GATEWAY, PROBLEM] if (method, path) == JOB_SUBMIT else [GATEWAY]
+    if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB, webhooks' over 64 KB
+        return both if (method, path) in ONE_MB_ROUTES or path.startswith(WEBHOOKS) else [GATEWAY]
     if status == "404":
         assert "{id}" in path, f"{method} {path}: only the single-resource routes document 404"
         return both  # the function's 404, and the gateway's for an id that makes a path no route matches
@@ -80,12 +88,14 @@ def error_responses(document: dict[str, Any]) -> list[tuple[str, str, str, dict[
 def test_every_route_documents_the_error_statuses_of_the_contract(document: dict[str, Any]) -> None:
     every_route = {"400", "401", "403", "413", "422", "429", "500", "503"}
     for method, path, operation in operations(document):
-        single = (method, path) in SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE}
+        single = (method, path) in SINGLE_WRITE_ROUTES | {COMPLETION_ROUTE, WEBHOOK_REGISTER, WEBHOOK_DELETE}
         success = SUCCESS.get(method, "200") if single else "200"
+        if (method, path) == JOB_SUBMIT:
+            success = "202"
         expected = every_route | {success}
         if "{id}" in path:
             expected |= {"404"}
-        if (method, path) in WRITE_ROUTES:
+        if (method, path) in WRITE_ROUTES | {JOB_SUBMIT, JOB_CANCEL, WEBHOOK_REGISTER}:
             expected |= {"409"}  # DESIGN 3.8: the same Idempotency-Key while the first request runs
         if (method, path) in SINGLE_WRITE_ROUTES and method != "post":
             expected |= {"412"}  # DESIGN 3.3: If-Match names another version

@@ -194,8 +194,40 @@ class AtomicBatchTooLarge(DomainError):
     """An atomic batch whose writes do not fit one DynamoDB transaction: refused before anything is written."""
 
 
+class TooManyWebhooks(DomainError):
+    """An organization that has as many webhook endpoints as it may have (DESIGN 3.10): delete one first."""
+
+
 class StoreUnavailable(DomainError):
     """The store could not answer in time (throttling, timeouts): worth retrying."""
+
+
+# --- batch jobs (DESIGN 3.9) ---
+
+
+class InvalidJobRequest(DomainError):
+    """A job's ``request`` does not match its operation's rules: ``errors`` has a JSON pointer (into the submitted
+    body) and a message per invalid field, never the input."""
+
+    def __init__(self, detail: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(detail)
+        self.errors = tuple(errors)
+
+
+class TooManyActiveJobs(DomainError):
+    """The caller already has its maximum of queued or running jobs: retry once one has ended."""
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = max(1, retry_after_s)
+
+
+class JobAlreadyEnded(DomainError):
+    """A change to a job that has ended (completed, cancelled or failed), such as cancelling it."""
+
+
+class JobNotStarted(DomainError):
+    """The job was recorded but its chunks could not be queued: it ended ``failed``; submitting again may work."""
 
 
 class CorruptRecord(Exception):

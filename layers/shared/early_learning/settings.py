@@ -28,6 +28,8 @@ class Settings(BaseModel):
     history_table: str = "HistoryTable"
     completions_table: str = "CompletionsTable"
     idempotency_table: str = "IdempotencyTable"
+    jobs_table: str = "JobsTable"
+    webhooks_table: str = "WebhooksTable"
     region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     dynamodb_endpoint_url: str | None = Field(
         default=None,
@@ -81,6 +83,21 @@ class Settings(BaseModel):
         ge=1,
         description="How long an Idempotency-Key is kept, and its first answer replayed (DESIGN 3.8)",
     )
+    # Batch jobs (DESIGN 3.9).
+    job_chunks_queue_url: str | None = Field(
+        default=None, description="The queue of job chunks (template: JobChunksQueue); unset: no job can be started"
+    )
+    max_active_jobs: int = Field(default=3, ge=1, description="Queued or running jobs per caller at most")
+    job_retention_s: int = Field(default=7 * 86_400, ge=60, description="How long a job and its results are kept")
+    job_chunk_bytes: int = Field(
+        default=300_000,
+        ge=20_000,
+        le=350_000,
+        description="A chunk's stored items at most (their JSON): a DynamoDB item holds 400 KB",
+    )
+    job_chunk_time_ms: int = Field(
+        default=25_000, ge=1000, description="The longest a worker spends on one chunk (within its Lambda's time)"
+    )
     webhook_retry_schedule_s: tuple[Annotated[int, Field(ge=0, le=SQS_MAX_VISIBILITY_TIMEOUT_S)], ...] = Field(
         default=(5, 300, 1800, 7200, 18000, 36000, 36000),
         min_length=1,
@@ -90,6 +107,22 @@ class Settings(BaseModel):
     webhook_allow_local_http: bool = Field(
         default=False,
         description="Webhook URLs may be http://127.0.0.1 or http://localhost (the local stack only; DESIGN 3.10)",
+    )
+    webhook_events_queue_url: str = Field(
+        default="",
+        description="The queue of events to announce (``webhooks.publish``): template.yaml's WebhookEventsQueue",
+    )
+    webhook_deliveries_queue_url: str = Field(
+        default="",
+        description="The queue of webhook deliveries, one message per endpoint and event: WebhookDeliveriesQueue",
+    )
+    webhook_log_ttl_s: int = Field(
+        default=30 * 86_400, ge=1, description="How long an attempt stays in an endpoint's deliveries log"
+    )
+    sqs_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SQS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"),
+        description="Local emulator endpoint; unset on AWS",
     )
 
     @field_validator("webhook_retry_schedule_s", mode="before")

@@ -17,11 +17,16 @@ from early_learning.domain import (
     DomainError,
     InvalidCursor,
     InvalidId,
+    InvalidJobRequest,
     InvalidRequest,
+    JobAlreadyEnded,
+    JobNotStarted,
     NoMembership,
     NotFound,
     OperationForbidden,
     StoreUnavailable,
+    TooManyActiveJobs,
+    TooManyWebhooks,
     Unauthenticated,
     UnknownFields,
     UnsupportedResourceType,
@@ -124,6 +129,11 @@ DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str]] = {
     AlreadyExists: (409, "Already exists"),
     ConcurrentChange: (409, "Changed meanwhile"),
     VersionMismatch: (412, "Precondition Failed"),
+    InvalidJobRequest: (422, "Unprocessable Content"),
+    TooManyActiveJobs: (429, "Too many active jobs"),
+    JobAlreadyEnded: (409, "Job already ended"),
+    JobNotStarted: (503, "Job not started"),
+    TooManyWebhooks: (409, "Too many webhook endpoints"),
 }
 """Status and title of each domain error (the nearest class in its MRO wins); the domain itself knows no HTTP."""
 
@@ -139,7 +149,7 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status, title = domain_status(exc)
     detail = exc.detail
-    if isinstance(exc, ItemRejected) and len(exc.errors) > MAX_PROBLEM_ERRORS:
+    if isinstance(exc, ItemRejected | InvalidJobRequest) and len(exc.errors) > MAX_PROBLEM_ERRORS:
         detail += f" ({len(exc.errors)} errors; the first {MAX_PROBLEM_ERRORS} are listed)"
     response = problem_response(status, detail, title=title, **_item_extras(exc))
     if status == 401:
@@ -147,14 +157,18 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     if status == 503:
         # Nothing could be read in time (throttling, a slow store): worth retrying after the store's own backoff cap.
         response.headers["Retry-After"] = str(retry_after_s())
-    if isinstance(exc, IdempotencyInProgress):
-        # The first request with this Idempotency-Key still runs: its answer is replayed once it is done.
+    if isinstance(exc, IdempotencyInProgress | TooManyActiveJobs):
+        # The first request with this Idempotency-Key still runs: its answer is replayed once it is done; or the
+        # caller's active jobs are at their maximum, until one ends.
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
 
 
 def _item_extras(exc: DomainError) -> dict[str, Any]:
-    """A rejected single write's members: the invalid fields' pointers into the body (422), the stored version."""
+    """A rejected single write's members: the invalid fields' pointers into the body (422), the stored version; a
+    job's invalid request: its fields' pointers."""
+    if isinstance(exc, InvalidJobRequest):
+        return {"errors": [{**entry, "location": "body"} for entry in exc.errors[:MAX_PROBLEM_ERRORS]]}
     if not isinstance(exc, ItemRejected):
         return {}
     extras: dict[str, Any] = {}
