@@ -6,6 +6,7 @@ a poison chunk dead-lettered), cancellation, visibility, the active-job limit, i
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from early_learning.domain import Membership, Role, StoreUnavailable
 from early_learning.jobs import operations
 from early_learning.store import activities, memberships
 from early_learning.store import jobs as jobs_store
+from early_learning.store.base import counting_calls
 from local.demo import ids
 from tests.data.extra import ACTIVITY_DRAFT, EXTRA_ACTIVITIES
 from tests.integration.jobs_support import Jobs, jobs_fixture, sync_batch_get  # noqa: F401
@@ -139,6 +141,93 @@ def test_a_chunk_delivered_twice_is_answered_and_counted_once(jobs: Jobs) -> Non
     assert len(jobs.webhook_events()) == 1
 
 
+def test_a_read_chunk_is_answered_from_its_message_with_one_read_and_one_transaction(jobs: Jobs) -> None:
+    from functions.job_worker.app import handler as worker
+
+    keys = list(itertools.islice(itertools.cycle(READABLE), 250))
+    job_id = submitted(jobs.submit("get", {"resource_type": "activities", "ids": keys}))
+    (message,) = jobs.receive("JobChunksQueue", 1)
+    run = json.loads(message["Body"])["run"]
+    assert run["items"] == keys[run["start"] : run["start"] + 100]
+    assert run["creator"]["sub"] == ids.ADMIN_SUNRISE_SUB
+    with counting_calls() as calls:
+        jobs.deliver("JobChunksQueue", worker, [message])
+    # No read before: the batch GET's own read, then the results, the counts and every check in one transaction
+    assert calls == ["BatchGetItem", "TransactWriteItems"]
+    assert (jobs.get(job_id).body["status"], jobs.get(job_id).body["processed"]) == ("running", 100)
+    # The same message again: answered already, counted once
+    jobs.sqs.send_message(QueueUrl=jobs.names["JobChunksQueue"], MessageBody=message["Body"])
+    jobs.drain()
+    job = jobs.get(job_id).body
+    assert (job["status"], job["processed"], job["succeeded"]) == ("completed", 250, 250)
+    assert without_index(jobs.all_results(job_id)) == sync_batch_get(jobs.context, keys)
+    assert len(jobs.webhook_events()) == 1
+
+
+def test_a_message_is_answered_only_as_its_job_was_stored_and_with_the_creators_permissions(jobs: Jobs) -> None:
+    keys = list(itertools.islice(itertools.cycle(READABLE), 300))
+    job_id = submitted(jobs.submit("get", {"resource_type": "activities", "ids": keys}))
+    messages = {json.loads(m["Body"])["chunk"]: m for m in jobs.receive("JobChunksQueue", 10)}
+    assert sorted(messages) == [0, 1, 2]
+    for message in messages.values():
+        jobs.sqs.delete_message(QueueUrl=jobs.names["JobChunksQueue"], ReceiptHandle=message["ReceiptHandle"])
+    forged = [json.loads(messages[chunk]["Body"]) for chunk in (0, 1)]
+    forged[0]["run"]["items"] = [ids.PUBLIC_SONGS] * 100  # other items than the stored chunk's
+    forged[1]["run"]["creator"]["org_id"] = ids.MAPLE  # another organization's permissions
+    for body in (*forged, json.loads(messages[2]["Body"])):
+        jobs.sqs.send_message(QueueUrl=jobs.names["JobChunksQueue"], MessageBody=json.dumps(body))
+    jobs.drain()
+    job = jobs.get(job_id).body
+    assert (job["status"], job["processed"], job["succeeded"]) == ("completed", 300, 300)
+    assert without_index(jobs.all_results(job_id)) == sync_batch_get(jobs.context, keys)
+
+
+def test_a_read_job_runs_with_the_creators_permissions_of_the_moment(jobs: Jobs) -> None:
+    # Given an educator's job reading the children of its classroom, and the classroom taken away before it runs
+    children = list(itertools.islice(itertools.cycle([ids.CHILD_AVA, ids.CHILD_BEN]), 150))
+    job_id = submitted(jobs.submit("get", {"resource_type": "children", "ids": children}, ids.TEACHER_SUNRISE_SUB))
+    educator = Membership(
+        sub=ids.TEACHER_SUNRISE_SUB, org_id=ids.SUNRISE, role=Role.EDUCATOR, classroom_ids=frozenset({ids.SUNRISE_B})
+    )
+    memberships.save([educator])
+    jobs.drain()
+    results = jobs.all_results(job_id, ids.TEACHER_SUNRISE_SUB)
+    assert {(r["status"], r["status_code"]) for r in results} == {("error", 404)}
+    assert jobs.get(job_id, ids.TEACHER_SUNRISE_SUB).body["failed"] == 150
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"org_id": ids.MAPLE},
+        {"role": Role.ADMIN},
+        {"classroom_ids": frozenset({ids.SUNRISE_A, ids.SUNRISE_B})},
+        {"classroom_ids": frozenset()},
+        {"child_ids": frozenset({ids.CHILD_AVA})},
+    ],
+)
+def test_a_membership_check_holds_only_while_the_membership_is_unchanged(jobs: Jobs, change: dict[str, Any]) -> None:
+    from pynamodb.exceptions import TransactWriteError
+
+    from early_learning.settings import get_settings
+
+    before = Membership(
+        sub="0d0d0000-0000-4000-8000-0000000000aa",
+        org_id=ids.SUNRISE,
+        role=Role.EDUCATOR,
+        classroom_ids=frozenset({ids.SUNRISE_A}),
+    )
+    after = Membership(**{**before.model_dump(), **change})
+    memberships.save([before])
+    connection = jobs_store.JobRecord._get_connection().connection
+    marker = {"TableName": get_settings().jobs_table, "Item": {"pk": {"S": "TEST"}, "sk": {"S": "TEST"}}}
+    connection.transact_write_items([memberships.unchanged(before)], [], [marker], [])  # holds: no error
+    memberships.save([after])
+    with pytest.raises(TransactWriteError):
+        connection.transact_write_items([memberships.unchanged(before)], [], [marker], [])
+    connection.transact_write_items([memberships.unchanged(after)], [], [marker], [])
+
+
 def _create_activities(jobs: Jobs, count: int) -> list[str]:
     items = [{**ACTIVITY_DRAFT, "name": f"Activity {n}"} for n in range(count)]
     job_id = submitted(jobs.submit("create", {"resource_type": "activities", "items": items}))
@@ -154,7 +243,7 @@ def test_a_worker_failing_after_its_writes_applies_them_once(jobs: Jobs, monkeyp
     store = jobs_store.store_results
     failures = {"left": 2}
 
-    def crash_after_the_writes(*args: Any, **kwargs: Any) -> bool:
+    def crash_after_the_writes(*args: Any, **kwargs: Any) -> Any:
         if failures["left"]:
             failures["left"] -= 1
             raise RuntimeError("the worker stops before its results are stored")

@@ -4,6 +4,8 @@ the chunk message."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -19,6 +21,7 @@ from early_learning.api_models import (
     WriteItem,
     WriteResourceType,
 )
+from early_learning.domain import Membership
 from early_learning.envelope import ItemError, ItemSuccess
 
 MAX_JOB_ITEMS = 10_000
@@ -143,13 +146,52 @@ class StoredJob(Job):
         return Job.model_validate(self.model_dump(include=set(Job.model_fields)))
 
 
+class ChunkRun(BaseModel):
+    """What a worker needs to answer a chunk of a read job (``get``, ``recommendations``) from its message alone: the
+    job's operation, options, size and dates, the chunk's items (ids), and the creator's membership as it was when
+    the job was submitted. The worker stores such an answer only in a transaction that checks it all still holds
+    (the run is the one stored with the chunk, by its ``digest``; the job is the creator's, still active; the
+    membership unchanged; the chunk not answered): otherwise it answers the chunk from what is stored
+    (``jobs.worker``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    operation: JobOperation
+    options: dict[str, Any]
+    start: int = Field(ge=0)
+    items: list[Any]
+    total: int = Field(ge=1)
+    created_at: datetime
+    expires_at: datetime
+    creator: Membership
+
+    def digest(self) -> str:
+        """What identifies the run but its creator (whose membership is checked against its own table): stored with
+        the chunk when submitted, and checked to be the same when the chunk is answered from its message."""
+        return hashlib.sha256(self.model_dump_json(exclude={"creator"}).encode()).hexdigest()
+
+
 class ChunkMessage(BaseModel):
-    """An SQS message of the chunk queue: which chunk of which job (the items are stored, not sent)."""
+    """An SQS message of the chunk queue: which chunk of which job (its items are stored), the job's creator (the
+    worker reads its membership with the job and the chunk, in one call, and acts with it only when it is the job's
+    owner indeed), and for a read job what to ``run`` (ids only: no personal data travels in a message)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     job_id: str
     chunk: int = Field(ge=0)
+    owner: str | None = None
+    run: ChunkRun | None = None
+
+
+@dataclass(frozen=True)
+class ChunkAnswer:
+    """A chunk's answer as it is stored: ``document``, a JSON object whose ``results`` are the route's items, one per
+    item of the chunk, in order (the route's own body, serialized once by its service), and its counts."""
+
+    document: bytes
+    answered: int
+    succeeded: int
 
 
 # --- results (documentation: the results are answered as stored) ---------------------------------------------------

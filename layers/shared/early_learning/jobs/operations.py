@@ -28,6 +28,7 @@ from early_learning.api_models import (
 from early_learning.domain import Membership
 from early_learning.drafts import MAX_ITEM_BYTES
 from early_learning.envelope import Deadline, ItemError, ItemFailure
+from early_learning.jobs.models import ChunkAnswer
 from early_learning.services import batch_get, completions, recommendations, writes
 from early_learning.services.fields import parse_fields
 from early_learning.services.writable import Operation, writable_resource
@@ -141,25 +142,25 @@ def check(operation: str, options: dict[str, Any], caller: Membership) -> None:
 
 def run(
     operation: str, options: dict[str, Any], items: list[Any], caller: Membership, deadline: Deadline, today: date
-) -> list[dict[str, Any]]:
-    """One chunk through the route's service: the route's ``results``, as JSON values, one per item, in order."""
+) -> ChunkAnswer:
+    """One chunk through the route's service: the route's answer, one result per item, in order."""
     operation_spec = OPERATIONS[operation]
     body = operation_spec.request_model.model_validate({**options, operation_spec.items_field: items})
-    return plain_results(operation_spec.run(body, caller, deadline, today))
+    return serialized(operation_spec.run(body, caller, deadline, today))
 
 
-def plain_results(answer: Any) -> list[dict[str, Any]]:
-    """The ``results`` of a service's answer as JSON values: a response model, a dict, or the serialized body."""
-    if isinstance(answer, BaseModel):
-        document: Any = answer.model_dump(mode="json")
-    elif isinstance(answer, bytes | bytearray | str):
-        document = json.loads(answer)
-    elif hasattr(answer, "body"):  # a response the service serialized itself
-        document = json.loads(answer.body)
-    else:
-        document = answer
-    results: list[dict[str, Any]] = document["results"]
-    return results
+def serialized(answer: Any) -> ChunkAnswer:
+    """A service's answer as stored: a response model (serialized here), or an answer that carries the route's body
+    already serialized (``BatchAnswer``: taken as it is, not parsed and serialized again)."""
+    body = answer.model_dump_json(include={"results"}).encode() if isinstance(answer, BaseModel) else answer.body
+    return ChunkAnswer(body, answer.total_requested, answer.total_succeeded)
+
+
+def answered(results: list[dict[str, Any]]) -> ChunkAnswer:
+    """Results made here (cancelled, forbidden, dead-lettered items) or by a response model, as stored."""
+    succeeded = sum(1 for result in results if result.get("status") == "success")
+    document = json.dumps({"results": results}, separators=(",", ":"), ensure_ascii=False).encode()
+    return ChunkAnswer(document, len(results), succeeded)
 
 
 def echo(item: Any) -> str:

@@ -33,6 +33,7 @@ from early_learning.jobs.models import (
     ACTIVE_STATUSES,
     JOB_REQUESTS,
     ChunkMessage,
+    ChunkRun,
     Job,
     JobResultsPage,
     JobsPage,
@@ -46,6 +47,8 @@ from early_learning.store import jobs, queues
 SLOT_RETRY_AFTER_S = 15
 """``Retry-After`` of a 429 for too many active jobs: most jobs end within seconds to minutes."""
 MAX_LISTED_ERRORS = 20
+MAX_RUN_MESSAGE_BYTES = 20_000
+"""A chunk message that carries what to run at most: ten are one SendMessageBatch, which holds 256 KB."""
 
 
 # --- submit ------------------------------------------------------------------------------------------------------
@@ -83,6 +86,32 @@ def _claim_slot(owner: str, job_id: str) -> None:
         )
 
 
+def _messages(job: StoredJob, parts: list[chunks.Chunk], caller: Membership) -> list[tuple[str, ChunkRun | None]]:
+    """One message per chunk, and what it carries to ``run``. A read job's messages carry what to run (the worker
+    then reads nothing before it answers the chunk: ``jobs.worker``), unless the job is one chunk (always its last:
+    answered from what is stored) or the message would be over ``MAX_RUN_MESSAGE_BYTES``."""
+    reads = not operations.spec(job.operation).writes and job.chunks > 1
+    messages: list[tuple[str, ChunkRun | None]] = []
+    for index, (start, items) in enumerate(parts):
+        bare = ChunkMessage(job_id=job.id, chunk=index, owner=job.owner).model_dump_json()
+        if not reads:
+            messages.append((bare, None))
+            continue
+        run = ChunkRun(
+            operation=job.operation,
+            options=job.options,
+            start=start,
+            items=items,
+            total=job.total,
+            created_at=job.created_at,
+            expires_at=job.expires_at,
+            creator=caller,
+        )
+        carrying = ChunkMessage(job_id=job.id, chunk=index, owner=job.owner, run=run).model_dump_json()
+        messages.append((carrying, run) if len(carrying.encode()) <= MAX_RUN_MESSAGE_BYTES else (bare, None))
+    return messages
+
+
 def submit(submission: JobSubmission, caller: Membership, deadline: Deadline) -> Job:
     request = _validated(submission)
     operation = submission.operation
@@ -118,15 +147,15 @@ def submit(submission: JobSubmission, caller: Membership, deadline: Deadline) ->
         completed_at=None,
         expires_at=now + timedelta(seconds=settings.job_retention_s),
     )
+    messages = _messages(job, parts, caller)
     _claim_slot(caller.sub, job.id)
     try:
-        jobs.save_job(job, parts, deadline)
+        jobs.save_job(job, parts, [run.digest() if run else None for _, run in messages], deadline)
     except Exception:
         jobs.release_slot(caller.sub, job.id)
         raise
-    messages = [ChunkMessage(job_id=job.id, chunk=index).model_dump_json() for index in range(len(parts))]
     try:
-        queues.send_many(settings.job_chunks_queue_url or "", messages)
+        queues.send_many(settings.job_chunks_queue_url or "", [body for body, _ in messages])
     except (StoreUnavailable, RuntimeError) as exc:
         logger.error("Job chunks not queued: the job failed", extra={"job_id": job.id, "error": type(exc).__name__})
         jobs.set_status(job.id, "failed", when=ACTIVE_STATUSES, ended=True)
@@ -175,13 +204,14 @@ def results(job_id: str, caller: Membership, limit: int, cursor: str | None, sta
     page: list[dict[str, Any]] = []
     used = 0
     expected = chunk
-    for number, _start, answered in jobs.results_from(job.id, chunk):
+    for number, start, answered in jobs.results_from(job.id, chunk):
         if number != expected:
             break  # a chunk not answered yet
         for position in range(offset, len(answered)):
-            item = answered[position]
-            if status is not None and item.get("status") != status:
+            stored = answered[position]
+            if status is not None and stored.get("status") != status:
                 continue
+            item = {**stored, "index": start + position}
             if len(page) >= limit or (page and used + json_size(item) > budget):
                 return {"items": page, "next_cursor": cursors.encode_results(job.id, number, position)}
             used += json_size(item)

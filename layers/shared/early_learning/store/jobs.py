@@ -4,23 +4,26 @@ One table, keyed ``pk`` / ``sk``; every record of a job is under ``JOB#<id>`` an
 ``expiration`` (the job's ``expires_at``):
 - ``JOB``: the job, its counters (``processed``, ``succeeded``, ``failed``: only ever ADDed to) and its status;
   the index ``by_owner`` (``owner``, ``created_key``) lists a caller's jobs newest first;
-- ``IN#<chunk>``: a chunk's input: its first item's index and its items (zlib-compressed JSON);
-- ``OUT#<chunk>#<part>``: a chunk's results (zlib-compressed JSON, split in parts under DynamoDB's 400 KB), put in
-  ONE TransactWriteItems with the ADD of the job's counters, each part only where none exists: a chunk delivered twice
-  is stored and counted once.
+- ``IN#<chunk>``: a chunk's input: its first item's index, its items (zlib-compressed JSON) and, when its message
+  carries what to run (a read job's), that run's digest, which the results' transaction checks;
+- ``OUT#<chunk>#<part>``: a chunk's results (the route's answer, its JSON as the service serialized it, with
+  ``results`` one per item, zlib-compressed, split in parts under DynamoDB's 400 KB; an item's ``index`` is its
+  chunk's ``start`` plus its position), put in ONE TransactWriteItems with the ADD of the job's counters, each part
+  only where none exists: a chunk delivered twice is stored and counted once.
 And per caller, ``OWNER#<sub>`` / ``ACTIVE``: the set of its active jobs' ids, added to only while it has fewer than
 the maximum (a conditional update: concurrent submissions never pass it), an id removed when its job ends.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pynamodb.attributes import (
     BinaryAttribute,
@@ -33,14 +36,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from early_learning.domain import StoreUnavailable
+from early_learning.domain import Membership, StoreUnavailable
 from early_learning.envelope import Deadline
-from early_learning.jobs.models import ACTIVE_STATUSES, JobStatus, StoredJob
+from early_learning.jobs.models import ACTIVE_STATUSES, ChunkAnswer, ChunkRun, JobStatus, StoredJob
 from early_learning.observability import logger
 from early_learning.settings import get_settings
-from early_learning.store.base import backoff_delay, configure, instrument
+from early_learning.store import memberships
+from early_learning.store.base import attribute_values, backoff_delay, configure, instrument
 from early_learning.store.errors import STORE_ERRORS, error_code, is_transient, unavailable_when_transient
 
 PART_BYTES = 350_000
@@ -96,6 +99,8 @@ class ChunkRecord(Model):
     sk = UnicodeAttribute(range_key=True)
     start = NumberAttribute()
     payload = BinaryAttribute(legacy_encoding=False)
+    run_digest = UnicodeAttribute(null=True)
+    """An input's: the digest of the run its message carries (``ChunkRun.digest``), if it carries one."""
     expiration = NumberAttribute()
 
 
@@ -139,26 +144,36 @@ def unpack(data: bytes) -> Any:
 # --- jobs ------------------------------------------------------------------------------------------------------
 
 
-def _to_domain(record: JobRecord) -> StoredJob:
+def _to_domain(values: Mapping[str, Any]) -> StoredJob:
+    """A job from its record's attribute values."""
+    completed_at = values.get("completed_at")
     return StoredJob(
-        id=record.id,
-        owner=record.owner,
-        org_id=record.org_id,
-        operation=record.operation,
-        resource_type=record.resource_type,
-        status=record.status,
-        total=int(record.total),
-        processed=int(record.processed),
-        succeeded=int(record.succeeded),
-        failed=int(record.failed),
-        chunks=int(record.chunks),
-        options=json.loads(record.options),
-        created_at=datetime.fromisoformat(record.created_at),
-        updated_at=datetime.fromisoformat(record.updated_at),
-        completed_at=datetime.fromisoformat(record.completed_at) if record.completed_at else None,
-        expires_at=datetime.fromisoformat(record.expires_at),
-        announced=bool(record.announced),
+        id=values["id"],
+        owner=values["owner"],
+        org_id=values["org_id"],
+        operation=values["operation"],
+        resource_type=values.get("resource_type"),
+        status=values["status"],
+        total=int(values["total"]),
+        processed=int(values["processed"]),
+        succeeded=int(values["succeeded"]),
+        failed=int(values["failed"]),
+        chunks=int(values["chunks"]),
+        options=json.loads(values["options"]),
+        created_at=datetime.fromisoformat(values["created_at"]),
+        updated_at=datetime.fromisoformat(values["updated_at"]),
+        completed_at=datetime.fromisoformat(completed_at) if completed_at else None,
+        expires_at=datetime.fromisoformat(values["expires_at"]),
+        announced=bool(values.get("announced")),
     )
+
+
+def _job_of(raw: dict[str, Any]) -> StoredJob:
+    """A job from its record as DynamoDB sent it."""
+    values = attribute_values(JobRecord, raw)
+    if values is None:  # logged by its key
+        raise RuntimeError("A job's record does not match its model")
+    return _to_domain(values)
 
 
 def _to_record(job: StoredJob) -> JobRecord:
@@ -194,7 +209,7 @@ def read_job(job_id: str) -> StoredJob | None:
             record = JobRecord.get(_job_key(job_id), "JOB", consistent_read=True)
         except JobRecord.DoesNotExist:
             return None
-    return _to_domain(record)
+    return _to_domain(record.attribute_values)
 
 
 def list_jobs(owner: str, limit: int, start: dict[str, Any] | None) -> tuple[list[StoredJob], dict[str, Any] | None]:
@@ -204,18 +219,28 @@ def list_jobs(owner: str, limit: int, start: dict[str, Any] | None) -> tuple[lis
         data = JobRecord._get_connection().query(
             owner, index_name="by_owner", limit=limit, exclusive_start_key=start, scan_index_forward=False
         )
-    jobs = [_to_domain(JobRecord.from_raw_data(raw)) for raw in data.get("Items", ())]
+    jobs = [_job_of(raw) for raw in data.get("Items", ())]
     return jobs, data.get("LastEvaluatedKey")
 
 
-def save_job(job: StoredJob, chunks: Sequence[tuple[int, list[Any]]], deadline: Deadline) -> None:
-    """The job and its chunks' inputs (BatchWriteItem, 25 a call, unprocessed ones retried with backoff within the
-    deadline). ``StoreUnavailable`` when they could not all be written."""
+def save_job(
+    job: StoredJob, chunks: Sequence[tuple[int, list[Any]]], digests: Sequence[str | None], deadline: Deadline
+) -> None:
+    """The job and its chunks' inputs, each with the ``digest`` of the run its message carries, if any
+    (BatchWriteItem, 25 a call, unprocessed ones retried with backoff within the deadline). ``StoreUnavailable``
+    when they could not all be written."""
     expiration = _epoch(job.expires_at)
     records: list[Model] = [_to_record(job)]
     records += [
-        ChunkRecord(_job_key(job.id), _input_key(index), start=start, payload=pack(items), expiration=expiration)
-        for index, (start, items) in enumerate(chunks)
+        ChunkRecord(
+            _job_key(job.id),
+            _input_key(index),
+            start=start,
+            payload=pack(items),
+            run_digest=digest,
+            expiration=expiration,
+        )
+        for index, ((start, items), digest) in enumerate(zip(chunks, digests, strict=True))
     ]
     instrument(JobRecord)
     connection = JobRecord._get_connection()
@@ -249,23 +274,58 @@ def save_job(job: StoredJob, chunks: Sequence[tuple[int, list[Any]]], deadline: 
             attempt = 0
 
 
-def read_job_and_chunk(job_id: str, chunk: int) -> tuple[StoredJob | None, tuple[int, list[Any]] | None]:
-    """The job and a chunk's input, consistently, in one BatchGetItem (what a worker reads first)."""
+@dataclass(frozen=True)
+class ChunkWork:
+    """What a worker reads first for a chunk."""
+
+    job: StoredJob | None
+    chunk: tuple[int, list[Any]] | None
+    """The chunk's first index and items."""
+    creator: str | None
+    """Whose membership ``membership`` is, as stored now (None: no membership was read)."""
+    membership: Membership | None
+
+
+def read_chunk_work(job_id: str, chunk: int, creator: str | None) -> ChunkWork:
+    """The job, the chunk's input and (when ``creator`` is given: the sub the chunk's message names) that user's
+    membership, all consistently, in ONE BatchGetItem over the jobs and memberships tables. Whose membership it is
+    comes back in ``creator``: the caller checks it is the job's owner before it acts with it."""
     instrument(JobRecord)
-    keys = [{"pk": _job_key(job_id), "sk": "JOB"}, {"pk": _job_key(job_id), "sk": _input_key(chunk)}]
+    job_key = _job_key(job_id)
+    jobs_table, memberships_table = JobRecord.Meta.table_name, memberships.MembershipRecord.Meta.table_name
+    request: dict[str, Any] = {
+        jobs_table: {
+            "Keys": [
+                {"pk": {"S": job_key}, "sk": {"S": "JOB"}},
+                {"pk": {"S": job_key}, "sk": {"S": _input_key(chunk)}},
+            ],
+            "ConsistentRead": True,
+        }
+    }
+    if creator is not None:
+        request[memberships_table] = {"Keys": [{"sub": {"S": creator}}], "ConsistentRead": True}
     with unavailable_when_transient(_WHAT):
-        data = JobRecord._get_connection().batch_get_item(keys, consistent_read=True)  # type: ignore[arg-type]
+        data = JobRecord._get_connection().connection.dispatch(
+            "BatchGetItem", {"RequestItems": request, "ReturnConsumedCapacity": "NONE"}
+        )
     if data.get("UnprocessedKeys"):  # rare (throttling): read them one by one
-        return read_job(job_id), read_chunk(job_id, chunk)
+        fresh = memberships.read_fresh(creator) if creator is not None else None
+        return ChunkWork(read_job(job_id), read_chunk(job_id, chunk), creator, fresh)
+    responses = data.get("Responses", {})
     job: StoredJob | None = None
     found: tuple[int, list[Any]] | None = None
-    for raw in data.get("Responses", {}).get(get_settings().jobs_table, []):
+    for raw in responses.get(jobs_table, ()):
         if raw["sk"]["S"] == "JOB":
-            job = _to_domain(JobRecord.from_raw_data(raw))
+            job = _job_of(raw)
         else:
-            record = ChunkRecord.from_raw_data(raw)
-            found = int(record.start), list(unpack(record.payload))
-    return job, found
+            found = _chunk_input(raw)
+    membership: Membership | None = None
+    for raw in responses.get(memberships_table, ()):
+        values = attribute_values(memberships.MembershipRecord, raw)
+        if values is None:  # logged by its key
+            raise RuntimeError("A membership's record does not match its model")
+        membership = memberships.from_values(values)
+    return ChunkWork(job, found, creator, membership)
 
 
 @dataclass(frozen=True)
@@ -303,12 +363,22 @@ def read_chunk(job_id: str, chunk: int) -> tuple[int, list[Any]] | None:
     """A chunk's first index and items, or None when it is not stored (expired)."""
     instrument(ChunkRecord)
     with unavailable_when_transient("The job's chunk"):
-        try:
-            record = ChunkRecord.get(_job_key(job_id), _input_key(chunk), consistent_read=True)
-        except ChunkRecord.DoesNotExist:
-            return None
-    items = unpack(record.payload)
-    return int(record.start), list(items)
+        data = ChunkRecord._get_connection().get_item(
+            _job_key(job_id), range_key=_input_key(chunk), consistent_read=True
+        )
+    item = data.get("Item")
+    return _chunk_input(item) if item else None
+
+
+def _payload(raw: dict[str, Any]) -> bytes:
+    """A chunk record's ``payload``: bytes as botocore parses a binary value, or its base64 as DynamoDB sent it
+    (a read whose items are left as sent: ``store.wire``)."""
+    value = raw["payload"]["B"]
+    return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+def _chunk_input(raw: dict[str, Any]) -> tuple[int, list[Any]]:
+    return int(raw["start"]["N"]), list(unpack(_payload(raw)))
 
 
 def _now() -> str:
@@ -359,39 +429,120 @@ def mark_announced(job_id: str) -> None:
 # --- results ---------------------------------------------------------------------------------------------------
 
 
-def store_results(job: StoredJob, chunk: int, start: int, results: list[dict[str, Any]]) -> bool:
-    """A chunk's results and the ADD of their counts to the job, in one TransactWriteItems whose puts each need
-    the part to be new: False when the chunk's results were already stored (nothing was changed)."""
-    packed = pack(results)
-    parts = [packed[i : i + PART_BYTES] for i in range(0, len(packed), PART_BYTES)] or [packed]
-    succeeded = sum(1 for result in results if result.get("status") == "success")
-    expiration = _epoch(job.expires_at)
+Stored = Literal["stored", "stored_last", "unchanged"]
+"""What ``store_results`` did: stored and counted (other items of the job are still to be answered), stored and
+counted as the job's last items (every item is answered now), or nothing (the chunk was answered before)."""
+
+_NAMES = {
+    f"#{name}": getattr(JobRecord, name).attr_name
+    for name in ("processed", "succeeded", "failed", "updated_at", "status", "owner")
+}
+_COUNT = "ADD #processed :answered, #succeeded :succeeded, #failed :failed SET #updated_at = :now"
+_CHECK_FAILED = "ConditionalCheckFailed"
+
+
+def _result_puts(job_id: str, chunk: int, start: int, answer: ChunkAnswer, expires_at: datetime) -> list[Any]:
+    """The puts of a chunk's answer (compressed, in parts under DynamoDB's 400 KB), each only where none exists."""
+    packed = zlib.compress(answer.document, 1)
+    job_key, expiration = _job_key(job_id), str(_epoch(expires_at))
+    return [
+        {
+            "TableName": JobRecord.Meta.table_name,
+            "Item": {
+                "pk": {"S": job_key},
+                "sk": {"S": _result_key(chunk, number)},
+                "start": {"N": str(start)},
+                "payload": {"B": packed[offset : offset + PART_BYTES]},
+                "expiration": {"N": expiration},
+            },
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        for number, offset in enumerate(range(0, len(packed), PART_BYTES))
+    ]
+
+
+def _count(job_id: str, answer: ChunkAnswer, condition: str, **values: Any) -> dict[str, Any]:
+    """The ADD of a chunk's counts to its job, on ``condition`` (its ``values`` by name, ``:name``)."""
+    return {
+        "TableName": JobRecord.Meta.table_name,
+        "Key": {"pk": {"S": _job_key(job_id)}, "sk": {"S": "JOB"}},
+        "UpdateExpression": _COUNT + (", #status = :running" if ":running" in condition else ""),
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": {name: attr for name, attr in _NAMES.items() if name in condition + _COUNT},
+        "ExpressionAttributeValues": {
+            ":answered": {"N": str(answer.answered)},
+            ":succeeded": {"N": str(answer.succeeded)},
+            ":failed": {"N": str(answer.answered - answer.succeeded)},
+            ":now": {"S": _now()},
+            **{f":{name}": value for name, value in values.items()},
+        },
+    }
+
+
+def store_results(job: StoredJob, chunk: int, start: int, answer: ChunkAnswer) -> Stored:
+    """A chunk's answer and the ADD of its counts to the job, in ONE TransactWriteItems whose puts each need the
+    part to be new: a chunk delivered again changes nothing (``"unchanged"``).
+
+    Whether the chunk was the job's last is known without reading the job again: the ADD is first made on the
+    condition that the job had fewer than ``total - answered`` items answered (then it still has some to answer).
+    When that condition fails (or the job as read already had that many), the transaction is made again without it,
+    and the chunk may be the last: ``"stored_last"``. Counted once either way: the result puts' conditions stay."""
+    puts = _result_puts(job.id, chunk, start, answer, job.expires_at)
+    below = job.total - answer.answered
+    if job.processed < below:
+        condition = "attribute_exists(pk) AND #processed < :below"
+        failed = _transact([], puts, _count(job.id, answer, condition, below={"N": str(below)}))
+        if failed is None:
+            return "stored"
+        if _CHECK_FAILED in failed[: len(puts)]:
+            return "unchanged"
+    failed = _transact([], puts, _count(job.id, answer, "attribute_exists(pk)"))
+    return "stored_last" if failed is None else "unchanged"
+
+
+def store_results_as_sent(job_id: str, chunk: int, run: ChunkRun, answer: ChunkAnswer) -> bool:
+    """A read chunk answered from its message alone (``ChunkRun``), stored and counted only if everything its
+    answer took for granted holds, checked in the same TransactWriteItems: the job is its creator's and still
+    queued or running (it becomes running), the run is the one stored with the chunk (its digest: the same items,
+    first index, operation, options, total and dates), the creator's membership is unchanged since the submission
+    (the answer was made with the permissions of the moment), the chunk was not answered, and the job has items left
+    to answer after it (so the job's end needs no check). False when any does not hold: nothing was written."""
+    creator = run.creator
+    condition = "#owner = :owner AND #status IN (:queued, :running) AND #processed < :below"
+    count = _count(
+        job_id,
+        answer,
+        condition,
+        owner={"S": creator.sub},
+        queued={"S": "queued"},
+        running={"S": "running"},
+        below={"N": str(run.total - answer.answered)},
+    )
+    same_run = {
+        "TableName": JobRecord.Meta.table_name,
+        "Key": {"pk": {"S": _job_key(job_id)}, "sk": {"S": _input_key(chunk)}},
+        "ConditionExpression": "#digest = :digest",
+        "ExpressionAttributeNames": {"#digest": ChunkRecord.run_digest.attr_name},
+        "ExpressionAttributeValues": {":digest": {"S": run.digest()}},
+    }
+    puts = _result_puts(job_id, chunk, run.start, answer, run.expires_at)
+    return _transact([same_run, memberships.unchanged(creator)], puts, count) is None
+
+
+def _transact(checks: list[Any], puts: list[Any], count: dict[str, Any]) -> list[str | None] | None:
+    """The condition checks, the result puts and the count in one TransactWriteItems: None when it was made; when a
+    condition failed, each item's cancellation code (checks, then puts, then the count; None where it held)."""
     instrument(JobRecord)
     connection = JobRecord._get_connection().connection
     try:
-        with unavailable_when_transient("The job's results"), TransactWrite(connection=connection) as transaction:
-            for number, part in enumerate(parts):
-                record = ChunkRecord(
-                    _job_key(job.id), _result_key(chunk, number), start=start, payload=part, expiration=expiration
-                )
-                transaction.save(record, condition=ChunkRecord.pk.does_not_exist())
-            transaction.update(
-                JobRecord(_job_key(job.id), "JOB"),
-                [
-                    JobRecord.processed.add(len(results)),
-                    JobRecord.succeeded.add(succeeded),
-                    JobRecord.failed.add(len(results) - succeeded),
-                    JobRecord.updated_at.set(_now()),
-                ],
-                condition=JobRecord.pk.exists(),
-                add_version_condition=False,
-            )
+        with unavailable_when_transient("The job's results"):
+            connection.transact_write_items(checks, [], puts, [count], return_consumed_capacity="NONE")
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
-            return False
+        codes = [reason.code if reason is not None else None for reason in exc.cancellation_reasons or ()]
+        if _CHECK_FAILED in codes:
+            return codes
         raise
-    return True
+    return None
 
 
 def chunk_answered(job_id: str, chunk: int) -> bool:
@@ -405,7 +556,8 @@ def chunk_answered(job_id: str, chunk: int) -> bool:
 
 
 def results_from(job_id: str, chunk: int) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
-    """The stored results of the job's chunks from ``chunk`` on, in chunk order: (chunk, first index, results)."""
+    """The stored results of the job's chunks from ``chunk`` on, in chunk order: (chunk, its first item's index,
+    its results in order, without their ``index``)."""
     instrument(ChunkRecord)
     connection = ChunkRecord._get_connection()
     start_key: dict[str, Any] | None = None
@@ -420,19 +572,23 @@ def results_from(job_id: str, chunk: int) -> Iterator[tuple[int, int, list[dict[
                 consistent_read=True,
             )
         for raw in data.get("Items", ()):
-            record = ChunkRecord.from_raw_data(raw)
-            _, number, _part = record.sk.split("#")
+            _, number, _part = raw["sk"]["S"].split("#")
             if current is not None and current[0] != int(number):
-                yield current[0], current[1], unpack(b"".join(current[2]))
+                yield current[0], current[1], _results(b"".join(current[2]))
                 current = None
             if current is None:
-                current = (int(number), int(record.start), [])
-            current[2].append(record.payload)
+                current = (int(number), int(raw["start"]["N"]), [])
+            current[2].append(_payload(raw))
         start_key = data.get("LastEvaluatedKey")
         if start_key is None:
             break
     if current is not None:
-        yield current[0], current[1], unpack(b"".join(current[2]))
+        yield current[0], current[1], _results(b"".join(current[2]))
+
+
+def _results(packed: bytes) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = json.loads(zlib.decompress(packed))["results"]
+    return results
 
 
 # --- active jobs per caller ----------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cachetools import TLRUCache
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
@@ -61,12 +62,17 @@ def read_fresh(sub: str) -> Membership | None:
             record = MembershipRecord.get(sub)
         except MembershipRecord.DoesNotExist:
             return None
+    return from_values(record.attribute_values)
+
+
+def from_values(values: Mapping[str, Any]) -> Membership:
+    """A membership from its record's attribute values (also for a read that takes it with other tables' items)."""
     return Membership(
-        sub=record.sub,
-        org_id=record.org_id,
-        role=Role(record.role),
-        classroom_ids=frozenset(record.classroom_ids or ()),
-        child_ids=frozenset(record.child_ids or ()),
+        sub=values["sub"],
+        org_id=values["org_id"],
+        role=Role(values["role"]),
+        classroom_ids=frozenset(values.get("classroom_ids") or ()),
+        child_ids=frozenset(values.get("child_ids") or ()),
     )
 
 
@@ -77,12 +83,42 @@ def clear_cache() -> None:
 def save(memberships: Iterable[Membership]) -> None:
     with MembershipRecord.batch_write() as batch:
         for m in memberships:
-            batch.save(
-                MembershipRecord(
-                    sub=m.sub,
-                    org_id=m.org_id,
-                    role=m.role.value,
-                    classroom_ids=set(m.classroom_ids) or None,
-                    child_ids=set(m.child_ids) or None,
-                )
-            )
+            batch.save(_record(m))
+
+
+def _record(m: Membership) -> MembershipRecord:
+    return MembershipRecord(
+        sub=m.sub,
+        org_id=m.org_id,
+        role=m.role.value,
+        classroom_ids=set(m.classroom_ids) or None,
+        child_ids=set(m.child_ids) or None,
+    )
+
+
+def unchanged(membership: Membership) -> dict[str, Any]:
+    """A TransactWriteItems ``ConditionCheck`` that holds while ``membership`` is what its sub's record says, every
+    attribute of the record compared (one absent where it would be saved absent): a write made with these
+    permissions commits only if they are still the user's."""
+    stored = _record(membership).serialize()
+    hash_key = MembershipRecord.sub.attr_name
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    conditions: list[str] = []
+    for number, attribute in enumerate(MembershipRecord.get_attributes().values()):
+        name = attribute.attr_name
+        if name == hash_key:
+            continue
+        names[f"#a{number}"] = name
+        if name in stored:
+            values[f":a{number}"] = stored[name]
+            conditions.append(f"#a{number} = :a{number}")
+        else:
+            conditions.append(f"attribute_not_exists(#a{number})")
+    return {
+        "TableName": MembershipRecord.Meta.table_name,
+        "Key": {hash_key: stored[hash_key]},
+        "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
