@@ -16,6 +16,7 @@ N of them against one batch update of N, and the cost of an ``Idempotency-Key`` 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import sys
 from collections import Counter
@@ -54,12 +55,13 @@ def _describe(calls: list[str]) -> str:
 
 def measure() -> dict[str, Any]:
     use_moto_environment()
-    from bench import inprocess
+    from bench import inprocess, progress
 
     cases: list[dict[str, Any]] = []
     with inprocess.world() as seeded, current_event_loop():
         handlers = inprocess.handlers()
         ids, kids = seeded.activity_ids, seeded.child_ids
+        more_kids = progress.seed_children(ids)  # 100 children, for child_progress (DESIGN 3.12)
         plan: list[tuple[str, str, int, str, Callable[[], dict[str, Any]]]] = [
             ("POST /batch/get", "batch", 1, "batch_get", lambda: inprocess.batch_get_event(ids[:1])),
             ("POST /batch/get", "batch", 100, "batch_get", lambda: inprocess.batch_get_event(ids[:100])),
@@ -93,6 +95,16 @@ def measure() -> dict[str, Any]:
                 lambda: inprocess.child_recommendations_event(kids[0]),
             ),
             ("GET /children?limit=20", "list", 20, "children", lambda: inprocess.list_event("list_children.json", 20)),
+            *(
+                (
+                    "POST /batch/get child_progress",
+                    "resource type",
+                    n,
+                    "batch_get",
+                    functools.partial(progress.batch_get_event, "child_progress", more_kids[:n]),
+                )
+                for n in (1, 100)
+            ),
         ]
         for route, kind, items, function, event in plan:
             inprocess.clear_caches()

@@ -2,8 +2,8 @@
 bench/results/batching.png.
 
     python -m bench.run                      # everything (about 7 minutes)
-    python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, warm_writes,
-                                             #   http_batching, http_writes, jobs
+    python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, warm_floor,
+                                             #   warm_writes, http_batching, http_writes, jobs, quotas
     python -m bench.run --quick              # fewer repetitions, to bench/results/quick.json: a smoke run
 
 Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
@@ -27,24 +27,38 @@ from typing import Any
 
 from bench.common import PYTHONPATH, RESULTS, ROOT, log, table, write_json
 
-MEASUREMENTS = ("round_trips", "cold_start", "warm", "warm_writes", "http_batching", "http_writes", "jobs")
+MEASUREMENTS = (
+    "round_trips",
+    "cold_start",
+    "warm",
+    "warm_floor",
+    "warm_writes",
+    "http_batching",
+    "http_writes",
+    "jobs",
+    "quotas",
+)
 FULL = {
     "round_trips": [],
     "cold_start": ["--runs", "7", "--instructions"],
     "warm": ["--samples", "20", "--scale-samples", "7", "--cold-samples", "1"],
+    "warm_floor": ["--rounds", "25", "--instructions"],
     "warm_writes": ["--samples", "20"],
     "http_batching": ["--repeats", "5"],
     "http_writes": ["--repeats", "5"],
     "jobs": ["--repeats", "2", "--samples", "20"],
+    "quotas": ["--samples", "30"],
 }
 QUICK = {
     "round_trips": [],
     "cold_start": ["--runs", "2"],
     "warm": ["--samples", "5", "--scale-samples", "3", "--cold-samples", "1"],
+    "warm_floor": ["--rounds", "5", "--warmup", "1"],
     "warm_writes": ["--samples", "5"],
     "http_batching": ["--repeats", "1"],
     "http_writes": ["--repeats", "1"],
     "jobs": ["--repeats", "1", "--samples", "5"],
+    "quotas": ["--samples", "5"],
 }
 
 
@@ -103,6 +117,8 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         }
     if "warm" in results:
         found["recommendations_10k_over_1k"] = results["warm"]["scale_ratios"]
+    if "warm_floor" in results:
+        found["warm_own_work_over_before"] = results["warm_floor"]["verdicts"]
     if "round_trips" in results:
         found["round_trips"] = results["round_trips"]["batch_vs_singles"]
         writes = results["round_trips"]["writes"]
@@ -138,11 +154,34 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         found["jobs_items_per_s"] = jobs.get("throughput", {}).get("median_items_per_s")
         found["jobs_worker_chunk_over_sync_own"] = jobs["per_chunk"]["worker_over_sync_own"]
         found["jobs_worker_chunk_over_sync_own_cpu"] = jobs["per_chunk"]["worker_over_sync_own_cpu"]
+    if "quotas" in results:
+        found["quota_check_round_trips_added"] = results["quotas"]["round_trips_added"]
+        found["quota_check_own_work_on_over_off"] = {
+            name: figures["own_ratio"] for name, figures in results["quotas"]["own_work"].items()
+        }
     return found
 
 
 def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
     parts = []
+    if "warm_floor" in results:
+        verdicts = results["warm_floor"]["verdicts"]
+        parts.append(
+            table(
+                f"Warm own work now / before ({results['warm_floor']['before_revision']}), DynamoDB replayed "
+                "(lower is better)",
+                ["measure", "now", "target", "verdict"],
+                [
+                    (
+                        name,
+                        v.get("ratio", v.get("after")),
+                        f"<= {v['target']}",
+                        "meets" if v["meets"] else "MISSES",
+                    )
+                    for name, v in verdicts.items()
+                ],
+            )
+        )
     if "http_batching" in results:
         rows = [
             (
@@ -252,6 +291,10 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
                 cold_rows,
             )
         )
+    if "quotas" in results:
+        from bench.quotas import render as render_quotas
+
+        parts.append(render_quotas(results["quotas"]))
     return "\n".join(parts)
 
 

@@ -10,11 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.common import UNREACHABLE_QUOTAS
 from local.background import background_stack
 
 
 @contextlib.contextmanager
 def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-    """Start a local stack and yield its stack file's contents (api_url, aws_endpoint_url, users...)."""
-    with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp, background_stack(Path(tmp), extra_env) as stack:
+    """Start a local stack and yield its stack file's contents (api_url, aws_endpoint_url, users...). Its functions
+    count every request against item quotas no benchmark reaches (``UNREACHABLE_QUOTAS``; ``extra_env`` may say
+    otherwise)."""
+    settings = {**UNREACHABLE_QUOTAS, **(extra_env or {})}
+    with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp, background_stack(Path(tmp), settings) as stack:
         yield stack.info

@@ -1,6 +1,7 @@
 """Measurement 4: warm latency and scale, in-process (handlers invoked directly, moto's mock in this process).
 
-- Batch GET of 100 ids, and one individual GET for scale: median and p95 of warm invocations.
+- Batch GET of 100 ids, and one individual GET for scale: median and p95 of warm invocations; batch GET of the
+  ``child_progress`` of 100 children (``bench.progress``), and of the same 100 children for comparison.
 - Recommendations for 50 children over visible catalogs of about 1,000 and 10,000 activities (``bench.catalog``):
   warm cache (the catalog already in the function's cache, the usual case within its 60 s TTL) and cold cache (the
   catalog read again: moto's in-process Query emulation and the conversion of every item; one sample by default,
@@ -82,7 +83,7 @@ def _scoring_only(child_ids: list[str], options: Any) -> Callable[[], Any]:
 
 def measure(samples: int = 20, scale_samples: int = 7, cold_samples: int = 1) -> dict[str, Any]:
     use_moto_environment()
-    from bench import inprocess
+    from bench import inprocess, progress
     from bench.catalog import synthetic_catalog
     from early_learning.scoring import RecommendationOptions
 
@@ -95,6 +96,12 @@ def measure(samples: int = 20, scale_samples: int = 7, cold_samples: int = 1) ->
             single = inprocess.get_activity_event(ids[0])
             result["batch_get_100"] = _time(lambda: inprocess.invoke(handlers["batch_get"], batch), samples)
             result["get_activity_1"] = _time(lambda: inprocess.invoke(handlers["activities"], single), samples)
+            # child_progress of 100 children (DESIGN 3.12), against a batch GET of the same children
+            kids = progress.seed_children(seeded.activity_ids)
+            for resource_type in ("child_progress", "children"):
+                event = progress.batch_get_event(resource_type, kids)
+                call = functools.partial(inprocess.invoke, handlers["batch_get"], event)
+                result[f"batch_get_{resource_type}_100"] = _time(call, samples)
         log("  warm: batch GET done")
         scale: dict[str, Any] = {}
         for size in (1000, 10000):
@@ -153,6 +160,14 @@ def render(result: dict[str, Any]) -> str:
     rows = [
         row("batch GET, 100 ids", "-", result["batch_get_100"]),
         row("GET one activity", "-", result["get_activity_1"]),
+        *(
+            row(label, "-", result[key])
+            for label, key in (
+                ("batch GET child_progress, 100 children", "batch_get_child_progress_100"),
+                ("batch GET children, the same 100", "batch_get_children_100"),
+            )
+            if key in result
+        ),
     ]
     ratios = result["scale_ratios"]
     for key in ("1000", "10000"):

@@ -8,8 +8,8 @@ import gc
 # ruff: noqa: E402
 gc.disable()
 
-from fastapi import Response
 from mangum import Mangum
+from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
 from early_learning.api_models import MAX_SYNC_BODY_BYTES, ActivityDraftBody, ActivityPatchBody
 from early_learning.domain import Activity

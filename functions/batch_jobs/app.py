@@ -7,9 +7,11 @@ import gc
 # ruff: noqa: E402
 gc.disable()
 
-from fastapi import Response
-from fastapi.responses import JSONResponse
 from mangum import Mangum
+from starlette.responses import (
+    JSONResponse,
+    Response,  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
+)
 
 from early_learning.jobs import service
 from early_learning.jobs.models import Job, JobResultsPage, JobsPage, JobSubmission

@@ -9,6 +9,7 @@ import gc
 gc.disable()
 
 from mangum import Mangum
+from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
 from early_learning.api_models import MAX_SYNC_BODY_BYTES, BatchRecommendationsRequest, BatchRecommendationsResponse
 from early_learning.services.recommendations import batch_recommendations
@@ -35,13 +36,16 @@ app = create_app(
     description="One result per requested child id, in order; 200 even when some or all items failed. "
     "The options apply to every child; each child is scored on its own age, focus domains, special needs and "
     "recent activities.",
+    response_model=BatchRecommendationsResponse,
     responses=PROBLEM_RESPONSES,
     tags=["batch", "recommendations"],
 )
 async def batch_recommendations_route(
     body: BatchRecommendationsRequest, caller: CurrentCaller, deadline: RequestDeadline, today: RequestDate
-) -> BatchRecommendationsResponse:
-    return batch_recommendations(body, caller, deadline, today)
+) -> Response:
+    # The service serialized the response once (a BatchRecommendationsResponse's JSON): answered as it is.
+    answer = batch_recommendations(body, caller, deadline, today)
+    return Response(answer.body, media_type="application/json")
 
 
 handler = observed(Mangum(app, lifespan="off", custom_handlers=MANGUM_HANDLERS))

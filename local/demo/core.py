@@ -155,7 +155,7 @@ CORE_MEMBERSHIPS: tuple[Membership, ...] = (
 _T = ActivityType
 
 CORE_CHILDREN: tuple[Child, ...] = (
-    # sunrise-a: the teacher's classroom; four children of different ages, focus areas and needs.
+    # SUNRISE_A: the teacher's classroom; four children of different ages, focus areas and needs.
     Child(
         id=CHILD_AVA,
         org_id=SUNRISE,
@@ -191,7 +191,7 @@ CORE_CHILDREN: tuple[Child, ...] = (
         focus_domains=[_T.CREATIVE, _T.MOTOR],
         special_needs=["visual_impairment"],
     ),
-    # sunrise-b
+    # SUNRISE_B
     Child(
         id=CHILD_ELLA,
         org_id=SUNRISE,

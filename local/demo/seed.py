@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from local.demo.catalog import generate_activities
 from local.demo.children import demo_children
 from local.demo.core import CORE_ACTIVITIES, CORE_CHILDREN, CORE_HISTORY, CORE_MEMBERSHIPS
+from local.demo.staff import CORE_CLASSROOMS, CORE_COACHING_SESSIONS, demo_completions
 from local.demo.users import DEMO_USERS
 
 CHILDREN_PER_CLASSROOM = 20
@@ -69,10 +70,40 @@ def seed_children(_: SeedContext, *, per_classroom: int = CHILDREN_PER_CLASSROOM
     return len(all_children) + len(all_history)
 
 
+def seed_classrooms(_: SeedContext) -> int:
+    from early_learning.store import classrooms
+
+    classrooms.save(CORE_CLASSROOMS)
+    return len(CORE_CLASSROOMS)
+
+
+def seed_coaching_sessions(_: SeedContext) -> int:
+    from early_learning.store import coaching
+
+    coaching.save(CORE_COACHING_SESSIONS)
+    return len(CORE_COACHING_SESSIONS)
+
+
+def seed_completions(_: SeedContext, *, today: date | None = None) -> int:
+    """A few completions of the core children in the days before ``today`` (default the real date), recorded as the
+    API records them (each with its child's history, in one transaction): their progress then shows them."""
+    from early_learning.envelope import Deadline
+    from early_learning.store import completions, writes
+
+    done = demo_completions(today or date.today())
+    results = writes.write_each(
+        [writes.ItemWrite(c.id, completions.completion_write(c)) for c in done], Deadline(remaining_ms=60_000)
+    )
+    return sum(1 for result in results.values() if result.status == "written")
+
+
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("activities", seed_activities),
     ("memberships", seed_memberships),
     ("children", seed_children),
+    ("classrooms", seed_classrooms),
+    ("coaching_sessions", seed_coaching_sessions),
+    ("completions", seed_completions),
 ]
 """The demo data, one step per kind: add a step here when a new table needs demo data."""
 

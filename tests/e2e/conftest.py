@@ -22,6 +22,9 @@ from local.background import StackDidNotStart, background_stack
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
+SESSION_SETTINGS = {"READ_QUOTA_ITEMS": "100000000", "WRITE_QUOTA_ITEMS": "100000000"}
+"""Settings of the session's stack (``make run`` hands them to every function): the item quotas raised far above what
+the whole session spends, so that no test meets a quota's 429 but tests/e2e/test_quotas.py, on a stack of its own."""
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -108,7 +111,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Given a local stack started as `make run` does; after the session it is stopped the way Ctrl-C stops it,
     and must leave nothing behind: no process, no emulator listening, no stack file."""
     try:
-        with background_stack(tmp_path_factory.mktemp("stack")) as background:
+        with background_stack(tmp_path_factory.mktemp("stack"), SESSION_SETTINGS) as background:
             started = Stack(background.info, background.env, background.log)
             yield started
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import time
@@ -152,6 +153,7 @@ ROUTES = {
     "webhook deliveries": Route(
         "GET", "/api/v1/webhooks/{id}/deliveries", f"/api/v1/webhooks/{ids.MISSING}/deliveries"
     ),
+    "limits": Route("GET", "/api/v1/batch/limits", "/api/v1/batch/limits"),
 }
 LONG_JOB = Route(
     "POST",
@@ -298,6 +300,9 @@ def test_every_routes_success_matches_its_generated_model(
     path = created_path(api, admin, name) if name in CREATED_BY else route.path
     response = send(api, route, admin, path=path)
     assert response.status_code == route.status, response.text[:500]
+    # Every function's answer carries the caller's item quota of the route and what is left of it (DESIGN 3.11)
+    assert re.fullmatch(r'"(read|write)";q=\d+;w=\d+', response.headers["ratelimit-policy"]), response.headers
+    assert re.fullmatch(r'"(read|write)";r=\d+;t=\d+', response.headers["ratelimit"]), response.headers
     answer = documented(models, route, response)
     if route.status == 204:
         assert answer is None

@@ -23,9 +23,12 @@ from early_learning.settings import Settings, get_settings
 from early_learning.store.activities import ActivityRecord
 from early_learning.store.base import configure
 from early_learning.store.children import ChildRecord
+from early_learning.store.classrooms import ClassroomRecord
+from early_learning.store.coaching import CoachingSessionRecord
 from early_learning.store.completions import CompletionRecord
 from early_learning.store.history import HistoryRecord
 from early_learning.store.memberships import MembershipRecord
+from early_learning.store.quotas import QuotaRecord
 
 MODELS: tuple[tuple[type[Model], str], ...] = (
     (ActivityRecord, "activities_table"),
@@ -33,6 +36,9 @@ MODELS: tuple[tuple[type[Model], str], ...] = (
     (HistoryRecord, "history_table"),
     (CompletionRecord, "completions_table"),
     (MembershipRecord, "memberships_table"),
+    (QuotaRecord, "quotas_table"),
+    (ClassroomRecord, "classrooms_table"),
+    (CoachingSessionRecord, "coaching_sessions_table"),
 )
 
 CLIENT_SETTINGS = {"dynamodb_connect_timeout_s", "dynamodb_read_timeout_s", "dynamodb_sdk_max_retries"}

@@ -20,6 +20,7 @@ from functions.batch_jobs.app import handler as jobs_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
 from functions.batch_write.app import handler as batch_write_handler
 from functions.children.app import handler as children_handler
+from functions.limits.app import handler as limits_handler
 from functions.webhooks.app import handler as webhooks_handler
 from local.demo import ids
 from tests.conftest import FakeLambdaContext
@@ -53,6 +54,7 @@ HANDLERS: dict[str, Handler] = {
     "job_results.json": jobs_handler,
     "list_jobs.json": jobs_handler,
     "cancel_job.json": jobs_handler,
+    "batch_limits.json": limits_handler,
 }
 
 
@@ -109,6 +111,7 @@ HOOK, ROTATE, HOOK_LOG, UNHOOK = (
 )
 
 
+LIMITS = "batch_limits.json"
 JOB, GET_JOB, JOB_RESULTS, LIST_JOBS, CANCEL_JOB = (
     "submit_job.json",
     "get_job.json",
@@ -178,6 +181,16 @@ CASES: dict[str, Case] = {
     "fields unknown unicode and nul": Case(BATCH, 400, body=batch(fields="id,näme\x00,名前")),
     "fields naming no field": Case(BATCH, 400, body=batch(fields=" , ")),
     "fields empty": Case(BATCH, 400, body=batch(fields="")),
+    # --- the other readable types (DESIGN 3.12): the same request rules ----------------------------------------
+    "resource_type in another case": Case(BATCH, 400, body=batch(resource_type="Classrooms")),
+    "resource_type singular": Case(BATCH, 400, body=batch(resource_type="coaching_session")),
+    "classrooms fields of a child": Case(BATCH, 400, body=batch(resource_type="classrooms", fields="birth_date")),
+    "classrooms ids 101": Case(BATCH, 422, body=batch(resource_type="classrooms", ids=[ids.SUNRISE_A] * 101)),
+    "coaching_sessions fields unknown": Case(BATCH, 400, body=batch(resource_type="coaching_sessions", fields="pw")),
+    "coaching_sessions id huge": Case(BATCH, 422, body=batch(resource_type="coaching_sessions", ids=[HUGE])),
+    "child_progress fields naming no field": Case(BATCH, 400, body=batch(resource_type="child_progress", fields=",")),
+    "child_progress fields of the child": Case(BATCH, 400, body=batch(resource_type="child_progress", fields="name")),
+    "child_progress id number": Case(BATCH, 422, body=batch(resource_type="child_progress", ids=[7])),
     # --- batch recommendations ---------------------------------------------------------------------------------
     "recs child_ids missing": Case(RECS, 422, body={"max_recommendations": 3}),
     "recs child_ids 51": Case(RECS, 422, body=recommend(child_ids=[ids.CHILD_AVA] * 51)),
@@ -296,6 +309,7 @@ CASES: dict[str, Case] = {
         body={"operation": "update", "request": {"resource_type": "activities", "items": [{}], "atomic": True}},
     ),
     "job resource_type unsupported": Case(JOB, 400, body=job(resource_type="toys")),
+    "job child_progress fields unknown": Case(JOB, 400, body=job(resource_type="child_progress", fields="org_id")),
     "job fields unknown": Case(JOB, 400, body=job(fields="id,password")),
     "job write item over 16 KB": Case(
         JOB, 422, body={"operation": "create", "request": {"resource_type": "activities", "items": [{"name": HUGE}]}}
@@ -351,6 +365,22 @@ def test_a_bad_input_is_a_problem_that_does_not_echo_it(
     assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
 
 
+def test_the_limits_route_ignores_what_it_does_not_take_and_knows_its_callers(
+    data: Any, lambda_context: FakeLambdaContext
+) -> None:
+    # GET /api/v1/batch/limits takes no input: junk in the query string or the body changes nothing of the answer
+    plain = call(limits_handler, load_event(LIMITS), lambda_context)
+    junk = Case(LIMITS, 200, raw_body=HUGE, query={"limit": HUGE, "ids": "\x00" * 100}).build()
+    answer = call(limits_handler, junk, lambda_context)
+    assert (plain.status, answer.status) == (200, 200)
+    assert answer.body == plain.body
+    # An ID token, and a caller who is no member, are refused as on every route
+    claims = dict(load_event(LIMITS)["requestContext"]["authorizer"]["jwt"]["claims"])
+    id_token = call(limits_handler, load_event(LIMITS, claims={**claims, "token_use": "id"}), lambda_context)
+    stranger = call(limits_handler, load_event(LIMITS, sub="0d0d0000-0000-4000-8000-000000000005"), lambda_context)
+    assert (id_token.status, stranger.status) == (401, 403)
+
+
 def test_a_422_points_at_the_invalid_field_with_a_json_pointer(data: Any, lambda_context: FakeLambdaContext) -> None:
     # Given a batch whose third id is not a string
     event = Case(BATCH, 422, body=batch(ids=[ids.PUBLIC_BLOCKS, ids.PUBLIC_SONGS, 7])).build()
@@ -387,6 +417,24 @@ def test_a_malformed_id_in_a_valid_batch_is_an_item_400_echoed_as_sent(
     results = answer.body["results"]
     assert [r["status_code"] for r in results] == [200, 400, 200]
     assert (results[1]["id"], results[1]["error_code"], results[1]["retryable"]) == (bad, "invalid_id", False)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "valid"),
+    [("classrooms", ids.SUNRISE_A), ("coaching_sessions", ids.COACHING_MAPLE), ("child_progress", ids.CHILD_GRACE)],
+)
+@pytest.mark.parametrize("name", ["empty", "nul inside", "unicode digits", "nosql operator"])
+def test_a_malformed_id_of_the_other_types_is_an_item_400(
+    data: Any, lambda_context: FakeLambdaContext, resource_type: str, valid: str, name: str
+) -> None:
+    # Given a batch of the type with a malformed id before a valid one (Maple's, or missing: a 404 either way)
+    event = load_event(BATCH, body={"resource_type": resource_type, "ids": [MALFORMED_IDS[name], valid]})
+    # When it is handled / Then only that item is a 400 invalid_id, echoed as sent
+    answer = call(batch_get_handler, event, lambda_context)
+    assert answer.status == 200
+    results = answer.body["results"]
+    assert [(r["id"], r["status_code"]) for r in results] == [(MALFORMED_IDS[name], 400), (valid, 404)]
+    assert results[0]["error_code"] == "invalid_id"
 
 
 @pytest.mark.parametrize("name", ["empty", "nul inside", "unicode digits"])

@@ -244,7 +244,8 @@ def test_a_non_atomic_batch_costs_one_read_and_one_conditional_write_per_item(
     with counting_calls() as calls:
         answer = update(lambda_context, items)
     assert statuses(answer.body) == [200, 200]
-    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem", "PutItem"]  # GetItem: the caller's membership
+    # GetItem: the caller's membership; UpdateItem: its write quota (DESIGN 3.11)
+    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem", "PutItem", "UpdateItem"]
 
 
 def test_an_item_whose_write_takes_several_actions_is_a_transaction_of_its_own(

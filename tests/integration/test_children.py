@@ -166,10 +166,10 @@ def test_a_forged_cursor_is_a_400_problem(children_data, lambda_context, sub, cu
 
 
 def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(children_data, lambda_context):
-    # Given a Maple child whose classroom id is the same as Sunrise's "sunrise-a" (ids are chosen by each org)
+    # Given a Maple child whose classroom id is the same as Sunrise's SUNRISE_A (ids are scoped by each org)
     from early_learning.store import children
 
-    intruder = "c41d0000-0000-4000-8000-000000000000"  # sorts before every core child of sunrise-a
+    intruder = "c41d0000-0000-4000-8000-000000000000"  # sorts before every core child of SUNRISE_A
     children.save(
         [
             Child.model_validate(
@@ -183,7 +183,7 @@ def test_a_classroom_id_reused_by_another_org_never_reaches_a_page_or_a_cursor(c
             )
         ]
     )
-    # When Sunrise's teacher of sunrise-a pages through its children one at a time
+    # When Sunrise's teacher of SUNRISE_A pages through its children one at a time
     pages, cursors = [], []
     cursor = None
     while True:

@@ -437,7 +437,7 @@ def test_activities_near_400_kb_stay_under_lambdas_6_mb(
 
 
 def test_children_near_400_kb_stay_under_lambdas_6_mb(seeded: Any, lambda_context: FakeLambdaContext) -> None:
-    # Given 30 children of sunrise-a whose records are near 400 KB (long notes on their special needs)
+    # Given 30 children of SUNRISE_A whose records are near 400 KB (long notes on their special needs)
     big = [
         Child(
             id=f"b16c0000-0000-4000-8000-{n:012d}",

@@ -451,7 +451,7 @@ ITEMS: dict[tuple[str, str], dict[str, Any]] = {
     ("create", "activities"): {"items": [ACTIVITY_DRAFT]},
     ("update", "activities"): {"items": [{"id": ids.SUNRISE_PUPPETS, "changes": {"duration_minutes": 9}}]},
     ("delete", "activities"): {"ids": [ids.SUNRISE_SENSORY_BIN]},
-    ("create", "children"): {"items": [{"name": "Noor", "birth_date": "2023-01-02", "classroom_id": "sunrise-a"}]},
+    ("create", "children"): {"items": [{"name": "Noor", "birth_date": "2023-01-02", "classroom_id": ids.SUNRISE_A}]},
     ("update", "children"): {"items": [{"id": ids.CHILD_AVA, "changes": {"special_needs": []}}]},
     ("delete", "children"): {"ids": [ids.CHILD_BEN]},
     ("create", "completions"): {"items": [{"child_id": ids.CHILD_AVA, "activity_id": ids.PUBLIC_BLOCKS}]},

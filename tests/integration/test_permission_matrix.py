@@ -1,13 +1,16 @@
 """Who may see what (DESIGN 4), as one table: every role against every relation, for every route that reads
-activities or children. One cell, one test: the status the caller gets for that resource through that route.
+activities, children (a child's progress is readable as the child is), classrooms or coaching sessions. One cell,
+one test: the status the caller gets for that resource through that route.
 
 For the batch routes the cell is the item's status inside the 200 envelope; for the single routes the response's
 status; for the listings 200 when the resource is listed and 404 when it is not (the listing answers as if it did
 not exist). A caller without membership gets 403 for the whole request, whatever it asks for.
 
 Relations are those of the sunrise callers to the core demo data: "own classroom" is the educator's classroom
-(sunrise-a), "own child" is one of the guardian's two children; the admin's organization holds all of them but
-the other organization's.
+(SUNRISE_A), "own child" is one of the guardian's two children; the admin's organization holds all of them but
+the other organization's. Classrooms: the educator's is also where one of the guardian's children is, the other
+Sunrise classroom holds its other child, a third one neither's. Coaching sessions: the educator's own, another
+Sunrise educator's, Maple's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from early_learning.store import activities, memberships
+from early_learning.services.batch_get import RESOURCES
+from early_learning.store import activities, classrooms, coaching, memberships
 from functions.activities.app import handler as activities_handler
 from functions.batch_get.app import handler as batch_get_handler
 from functions.batch_recommendations.app import handler as recommendations_handler
@@ -28,6 +32,7 @@ from functions.children.app import handler as children_handler
 from local import cfn
 from local.demo import ids
 from local.demo.core import CORE_ACTIVITIES, CORE_MEMBERSHIPS
+from local.demo.staff import CORE_CLASSROOMS, CORE_COACHING_SESSIONS
 from tests.conftest import FakeLambdaContext
 from tests.data import extra
 from tests.events import load_event
@@ -52,6 +57,17 @@ CHILDREN: dict[str, str] = {
     "other child, other classroom": ids.CHILD_ELLA,
     "other org": ids.CHILD_GRACE,
 }
+CLASSROOMS: dict[str, str] = {
+    "educator's, guardian's child's": ids.SUNRISE_A,
+    "guardian's other child's": ids.SUNRISE_B,
+    "neither's": ids.SUNRISE_C,
+    "other org": ids.MAPLE_A,
+}
+COACHING_SESSIONS: dict[str, str] = {
+    "educator's own": ids.COACHING_TEACHER_DONE,
+    "other educator's": ids.COACHING_OTHER_EDUCATOR,
+    "other org": ids.COACHING_MAPLE,
+}
 
 # fmt: off
 ACTIVITY_MATRIX: dict[str, tuple[int, int, int, int]] = {
@@ -66,6 +82,19 @@ CHILD_MATRIX: dict[str, tuple[int, int, int, int]] = {
     "own child, other classroom":    (200,  404,      200,      403),
     "other child, own classroom":    (200,  200,      404,      403),
     "other child, other classroom":  (200,  404,      404,      403),
+    "other org":                     (404,  404,      404,      403),
+}
+CLASSROOM_MATRIX: dict[str, tuple[int, int, int, int]] = {
+    # relation                       admin  educator  guardian  no membership
+    "educator's, guardian's child's": (200, 200,      200,      403),
+    "guardian's other child's":      (200,  404,      200,      403),
+    "neither's":                     (200,  404,      404,      403),
+    "other org":                     (404,  404,      404,      403),
+}
+COACHING_MATRIX: dict[str, tuple[int, int, int, int]] = {
+    # relation                       admin  educator  guardian  no membership
+    "educator's own":                (200,  200,      404,      403),
+    "other educator's":              (200,  404,      404,      403),
     "other org":                     (404,  404,      404,      403),
 }
 # fmt: on
@@ -121,6 +150,9 @@ CHILD_ROUTES: dict[str, Probe] = {
     "POST /batch/get children": lambda sub, rid, ctx: _item_status(
         batch_get_handler, "batch_get.json", {"resource_type": "children", "ids": [rid]}, sub, ctx
     ),
+    "POST /batch/get child_progress": lambda sub, rid, ctx: _item_status(
+        batch_get_handler, "batch_get.json", {"resource_type": "child_progress", "ids": [rid]}, sub, ctx
+    ),
     "POST /batch/activities/recommendations": lambda sub, rid, ctx: _item_status(
         recommendations_handler, "batch_recommendations.json", {"child_ids": [rid]}, sub, ctx
     ),
@@ -131,6 +163,23 @@ CHILD_ROUTES: dict[str, Probe] = {
         children_handler, "list_children.json", rid, sub, ctx
     ),
 }
+CLASSROOM_ROUTES: dict[str, Probe] = {
+    "POST /batch/get classrooms": lambda sub, rid, ctx: _item_status(
+        batch_get_handler, "batch_get.json", {"resource_type": "classrooms", "ids": [rid]}, sub, ctx
+    ),
+}
+COACHING_ROUTES: dict[str, Probe] = {
+    "POST /batch/get coaching_sessions": lambda sub, rid, ctx: _item_status(
+        batch_get_handler, "batch_get.json", {"resource_type": "coaching_sessions", "ids": [rid]}, sub, ctx
+    ),
+}
+KINDS: tuple[tuple[dict[str, Probe], dict[str, tuple[int, int, int, int]], dict[str, str]], ...] = (
+    (ACTIVITY_ROUTES, ACTIVITY_MATRIX, ACTIVITIES),
+    (CHILD_ROUTES, CHILD_MATRIX, CHILDREN),
+    (CLASSROOM_ROUTES, CLASSROOM_MATRIX, CLASSROOMS),
+    (COACHING_ROUTES, COACHING_MATRIX, COACHING_SESSIONS),
+)
+"""Each kind of resource: its routes, its matrix (relation -> status per role) and its resource per relation."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +196,7 @@ class Cell:
 
 def cells() -> list[Cell]:
     found = []
-    for routes, matrix in ((ACTIVITY_ROUTES, ACTIVITY_MATRIX), (CHILD_ROUTES, CHILD_MATRIX)):
+    for routes, matrix, _ in KINDS:
         for route in routes:
             for relation, statuses in matrix.items():
                 for role, expected in zip(ROLES, statuses, strict=True):
@@ -167,22 +216,28 @@ def tables() -> Iterator[None]:
         activities.save(CORE_ACTIVITIES)
         memberships.save(CORE_MEMBERSHIPS)
         extra.seed_core()
+        classrooms.save(CORE_CLASSROOMS)
+        coaching.save(CORE_COACHING_SESSIONS)
         activities.clear_catalog_cache()
         yield
         activities.clear_catalog_cache()
 
 
 def test_the_matrix_covers_every_role_relation_and_route() -> None:
-    assert len(CELLS) == 4 * (3 * len(ACTIVITY_ROUTES) + 5 * len(CHILD_ROUTES))
+    assert len(CELLS) == 4 * (3 * len(ACTIVITY_ROUTES) + 5 * len(CHILD_ROUTES) + 4 + 3)
     assert {cell.role for cell in CELLS} == set(ROLES)
+    for _, matrix, resources in KINDS:
+        assert set(matrix) == set(resources)
+    # And every readable resource type of batch GET is in the table
+    probed = {route.rsplit(" ", 1)[-1] for routes, _, _ in KINDS for route in routes if "/batch/get" in route}
+    assert probed == set(RESOURCES)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[cell.id for cell in CELLS])
 def test_permission_matrix(tables: None, lambda_context: FakeLambdaContext, cell: Cell) -> None:
     # Given a caller of the cell's role and a resource in the cell's relation to it
     sub = ROLES[cell.role]
-    is_activity = cell.route in ACTIVITY_ROUTES
-    resource_id = (ACTIVITIES if is_activity else CHILDREN)[cell.relation]
-    probe = (ACTIVITY_ROUTES if is_activity else CHILD_ROUTES)[cell.route]
+    routes, _, resources = next(kind for kind in KINDS if cell.route in kind[0])
+    resource_id, probe = resources[cell.relation], routes[cell.route]
     # When the caller asks for it through the cell's route / Then it gets the cell's status
     assert probe(sub, resource_id, lambda_context) == cell.expected

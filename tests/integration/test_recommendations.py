@@ -73,7 +73,7 @@ def activity_ids(item: dict[str, Any]) -> list[str]:
 
 
 def test_a_classroom_gets_one_successful_result_per_child_in_request_order(children_data, lambda_context):
-    # Given the teacher of sunrise-a and the event asking for its four children (max 3 each, sunny)
+    # Given the teacher of SUNRISE_A and the event asking for its four children (max 3 each, sunny)
     # When the batch is requested
     answer = post(lambda_context)
     # Then every child is answered, in order, with its own recommendations
@@ -269,7 +269,7 @@ def test_only_the_callers_catalog_is_recommended(children_data, lambda_context):
 
 
 def test_children_of_one_classroom_get_different_explained_recommendations(children_data, lambda_context):
-    # Given the four children of sunrise-a (different ages, focus domains, needs and histories)
+    # Given the four children of SUNRISE_A (different ages, focus domains, needs and histories)
     body = post(lambda_context, {"child_ids": SUNRISE_A_CHILDREN, "max_recommendations": 5}).body
     by_child = {r["id"]: r["data"]["recommendations"] for r in body["results"]}
     # Then their recommendation lists differ
@@ -408,7 +408,7 @@ def test_children_not_scored_before_the_deadline_are_503_retryable(children_data
     # When the batch runs
     response = recommendations.batch_recommendations(request, caller, deadline, ids.REFERENCE_DATE)
     # Then the first two are answered, the rest are 503 retryable, and the malformed id is still 400
-    body = response.model_dump(mode="json")
+    body = json.loads(response.body)
     assert statuses(body) == [200, 200, 503, 503, 400]
     assert [r.get("retryable") for r in body["results"][2:4]] == [True, True]
     assert body["total_requested"] == body["total_succeeded"] + body["total_failed"] == 5
@@ -428,10 +428,10 @@ def test_an_expired_lambda_deadline_answers_items_503_not_a_500(children_data, l
 
 def test_an_unreadable_catalog_answers_the_visible_children_503(children_data, lambda_context, monkeypatch):
     # Given the catalog query fails after botocore's retries
-    def unavailable(org_id: str, deadline: Any = None) -> Any:
+    def unavailable(org_id: str, key: Any, build: Any, deadline: Any = None) -> Any:
         raise StoreUnavailable("The activity catalog could not be read; retry the request")
 
-    monkeypatch.setattr(activities, "visible_catalog", unavailable)
+    monkeypatch.setattr(activities, "catalog_view", unavailable)
     # When a batch arrives / Then visible children are 503 retryable, and the rest keep their own answers
     body = post(lambda_context, {"child_ids": [ids.CHILD_AVA, ids.CHILD_ELLA, "bad-id"]}).body
     assert statuses(body) == [503, 404, 400]

@@ -23,8 +23,8 @@ CHILD = {"name": "N", "birth_date": "2023-01-01", "classroom_id": ids.SUNRISE_A}
 
 ROLES = {
     "admin": ids.ADMIN_SUNRISE_SUB,
-    "educator": ids.TEACHER_SUNRISE_SUB,  # of classroom sunrise-a
-    "guardian": ids.PARENT_SUNRISE_SUB,  # of Ava (sunrise-a) and Finn (sunrise-b)
+    "educator": ids.TEACHER_SUNRISE_SUB,  # of classroom SUNRISE_A
+    "guardian": ids.PARENT_SUNRISE_SUB,  # of Ava (SUNRISE_A) and Finn (SUNRISE_B)
     "no membership": NO_MEMBERSHIP_SUB,
 }
 

@@ -76,7 +76,7 @@ def test_a_forged_cursor_is_rejected_as_invalid(cursor: str) -> None:
     assert raised.value.detail == "The cursor is not one this API returned for you"
 
 
-SUNRISE_A = "sunrise#sunrise-a"
+SUNRISE_A = "sunrise#c1a50000-0000-4000-8000-00000000000a"
 KEY_IN_SUNRISE_A = {"id": {"S": "c41d0000-0000-4000-8000-0000000000a1"}, "org_classroom": {"S": SUNRISE_A}}
 
 
@@ -88,8 +88,14 @@ def test_a_classroom_cursor_round_trips_inside_the_org_scoped_partition() -> Non
 @pytest.mark.parametrize(
     "key",
     [
-        pytest.param({**KEY_IN_SUNRISE_A, "org_classroom": {"S": "maple#sunrise-a"}}, id="same-classroom-other-org"),
-        pytest.param({"id": KEY_IN_SUNRISE_A["id"], "classroom_id": {"S": "sunrise-a"}}, id="bare-classroom-key"),
+        pytest.param(
+            {**KEY_IN_SUNRISE_A, "org_classroom": {"S": "maple#c1a50000-0000-4000-8000-00000000000a"}},
+            id="same-classroom-other-org",
+        ),
+        pytest.param(
+            {"id": KEY_IN_SUNRISE_A["id"], "classroom_id": {"S": "c1a50000-0000-4000-8000-00000000000a"}},
+            id="bare-classroom-key",
+        ),
         pytest.param({"id": KEY_IN_SUNRISE_A["id"], "org_id": {"S": "sunrise"}}, id="key-of-the-org-index"),
     ],
 )

@@ -5,22 +5,28 @@ Pure logic: ``resolve`` is a plain function over a dict, the clock is a fake.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
+import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from pydantic_core import to_json
 
+from early_learning.api_models import BatchGetResponse
 from early_learning.envelope import (
     BatchEnvelope,
     Deadline,
     ItemError,
     ItemFailure,
     ItemSuccess,
+    answer_batch,
     canonical_uuid,
     json_size,
+    payload_size,
     run_batch,
 )
 
@@ -295,3 +301,47 @@ def test_resolve_can_be_any_callable_returning_a_mapping() -> None:
     # The envelope is generic over the operation: data may be any type
     resolve: Callable[[list[str]], Mapping[str, int]] = lambda keys: dict.fromkeys(keys, 7)  # noqa: E731
     assert [data_of(r) for r in run_batch([A, B], resolve)] == [7, 7]
+
+
+# --- answer_batch: the reads' envelope, as plain data serialized once ---------------------------------------------
+
+_texts = st.text(alphabet=st.sampled_from(["a", "é", '"', "\\", "\n", "\x01", "🙂", " ", "\u2028"]), max_size=12)
+_data = st.dictionaries(
+    st.sampled_from(["id", "name", "tags", "n"]), _texts | st.lists(_texts, max_size=3) | st.integers()
+)
+
+
+@given(
+    ids=_ids,
+    data=st.dictionaries(st.sampled_from([A, B, C]), _data),
+    failing=st.sets(st.sampled_from([A, B, C])),
+    budget=st.integers(0, 400),
+)
+def test_answer_batch_answers_what_the_models_serialized_by_fastapi_would(
+    ids: list[str], data: dict[str, Any], failing: set[str], budget: int
+) -> None:
+    # Given items found, missing, failed, malformed and duplicated, and any size budget
+    def resolve(keys: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {key: data[key] for key in keys if key in data}
+        found.update({key: ItemFailure.internal_error() for key in keys if key in failing})
+        return found
+
+    # When answered as plain data, and as the models the routes answered before (run_batch with json_size, the
+    # envelope model, FastAPI's JSON rendering)
+    with time_machine.travel(1771272000, tick=False):
+        answer = answer_batch(ids, resolve, size_budget=budget, resource_type="activities")
+        before = BatchGetResponse.of(
+            run_batch(ids, resolve, size_of=json_size, size_budget=budget), resource_type="activities"
+        )
+    rendered = json.dumps(
+        before.model_dump(mode="json"), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode()
+    # Then the bodies are the same, byte for byte, and so are the plain results and the totals
+    assert answer.body == rendered
+    assert answer.jsonable_results() == json.loads(rendered)["results"]
+    assert (answer.total_requested, answer.total_succeeded) == (before.total_requested, before.total_succeeded)
+
+
+def test_payload_size_counts_the_body_as_json_size_does() -> None:
+    text = {"n": 'é🙂"\\\n\x01'}
+    assert payload_size(to_json(text)) == json_size(text)

@@ -29,7 +29,7 @@ from early_learning.web.idempotency import (
     valid_key,
 )
 from early_learning.web.problems import DOMAIN_PROBLEMS, domain_status
-from tests.unit.test_problems import Client, problem
+from tests.unit.test_problems import Client, _quotas_off, problem  # noqa: F401  # _quotas_off: autouse here too
 
 
 class Thing(BaseModel):

@@ -66,8 +66,9 @@ def expected_media_types(method: str, path: str, status: str) -> list[str]:
     if status in ("400", "403", "409", "412", "415", "422"):
         return [PROBLEM]  # only the functions: API Gateway passes these requests on (409: an Idempotency-Key in use)
     if status == "429":
-        # API Gateway's throttling; a job submission's too many active jobs (a problem)
-        return [GATEWAY, PROBLEM] if (method, path) == JOB_SUBMIT else [GATEWAY]
+        # API Gateway's throttling; the caller's item quota (DESIGN 3.11), and a job submission's too many active
+        # jobs: problems from the function
+        return [GATEWAY, PROBLEM]
     if status == "413":  # API Gateway over 10 MB; the synchronous batch functions over 1 MB, webhooks' over 64 KB
         return both if (method, path) in ONE_MB_ROUTES or path.startswith(WEBHOOKS) else [GATEWAY]
     if status == "404":
@@ -174,6 +175,12 @@ def test_503_documents_retry_after(document: dict[str, Any]) -> None:
         assert "Retry-After" in operation["responses"]["503"]["headers"], f"{method} {path}"
 
 
+def test_429_documents_retry_after_and_the_rate_limit_headers(document: dict[str, Any]) -> None:
+    for method, path, operation in operations(document):
+        headers = set(operation["responses"]["429"]["headers"])
+        assert {"Retry-After", "RateLimit", "RateLimit-Policy"} <= headers, f"{method} {path}"
+
+
 def test_every_item_schema_requires_status_and_status_code(document: dict[str, Any]) -> None:
     # Given the item schemas of every batch envelope (batch GET, recommendations, writes)
     schemas = document["components"]["schemas"]
@@ -184,14 +191,22 @@ def test_every_item_schema_requires_status_and_status_code(document: dict[str, A
         assert {"id", "status", "status_code"} <= set(schemas[name]["required"]), name
 
 
-def test_batch_get_data_is_documented_as_a_partial_activity_or_child(document: dict[str, Any]) -> None:
+def test_batch_get_data_is_documented_as_a_partial_resource_of_a_readable_type(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     results = schemas["BatchGetResponse"]["properties"]["results"]["items"]
     success = results["discriminator"]["mapping"]["success"].rsplit("/", 1)[-1]
     assert schemas[success]["properties"]["data"] == {"$ref": "#/components/schemas/PartialResource"}
+    partials = ("Activity", "Child", "Classroom", "CoachingSession", "ChildProgress")
     assert schemas["PartialResource"] == {
-        "anyOf": [{"$ref": "#/components/schemas/PartialActivity"}, {"$ref": "#/components/schemas/PartialChild"}]
+        "anyOf": [{"$ref": f"#/components/schemas/Partial{name}"} for name in partials]
     }
+    assert schemas["BatchGetRequest"]["properties"]["resource_type"]["enum"] == [
+        "activities",
+        "children",
+        "classrooms",
+        "coaching_sessions",
+        "child_progress",
+    ]
 
 
 @pytest.mark.parametrize(("model", "name"), [(Activity, "PartialActivity"), (Child, "PartialChild")])

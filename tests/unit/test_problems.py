@@ -6,6 +6,7 @@ A small app with routes that fail on purpose, called in-process through httpx's 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import httpx
@@ -90,6 +91,17 @@ class Client:
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", path, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _quotas_off() -> Iterator[None]:
+    """The routes under test have no caller to charge: the item quotas (web.quotas, whose refusals are problems too:
+    tests/integration/test_quotas.py) are off here."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUOTAS_ENABLED", "false")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,16 @@ WRITERS: dict[str, set[str]] = {
     },
     "JobDeadLettersFunction": {"JobsTable"},
 }
-"""The functions that write, and the only tables each may write (DESIGN 9: the read functions stay read-only)."""
+"""The functions that write, and the only tables each may write (DESIGN 9: the read functions stay read-only; every
+HTTP function also spends its caller's item quota, ``QUOTA_WRITE`` below, and nothing else of that table)."""
+QUOTAS_TABLE = "QuotasTable"
+QUOTA_WRITE = ["dynamodb:UpdateItem"]
+"""What every HTTP function may do to the quotas table (DESIGN 3.11): one conditional ADD per request; no read."""
+HTTP_FUNCTIONS = {
+    name
+    for name, function in FUNCTIONS.items()
+    if any(event["Type"] == "HttpApi" for event in function["Properties"].get("Events", {}).values())
+}
 CHECKED: dict[str, set[str]] = {
     # A read chunk answered from its message is stored only if its creator's membership is unchanged (a condition
     # check in the results' transaction): the worker checks the memberships table, it never writes it.
@@ -93,6 +102,12 @@ def test_functions_may_only_read_the_tables_with_no_wildcard(name: str) -> None:
             continue
         # No wildcard action; reads anywhere, writes only by a writer and only on the tables it owns
         assert set(actions) <= READ_ACTIONS | WRITE_ACTIONS, actions
+        touched = {table_of(resource) for resource in as_list(statement["Resource"])}
+        if QUOTAS_TABLE in touched:
+            # The quotas table: an HTTP function's one UpdateItem, in a statement of its own (and no read)
+            assert name in HTTP_FUNCTIONS, f"{name} may not touch {QUOTAS_TABLE}"
+            assert (actions, as_list(statement["Resource"])) == (QUOTA_WRITE, [{"Fn::GetAtt": [QUOTAS_TABLE, "Arn"]}])
+            continue
         if set(actions) & WRITE_ACTIONS:
             written = {table_of(resource) for resource in as_list(statement["Resource"])}
             allowed = WRITERS.get(name, set())
@@ -103,6 +118,19 @@ def test_functions_may_only_read_the_tables_with_no_wildcard(name: str) -> None:
         for resource in as_list(statement["Resource"]):
             assert resource != "*"
             assert table_of(resource) in TABLES, resource
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_every_http_function_spends_its_callers_quota_and_no_other_function_can(name: str) -> None:
+    grants = [
+        statement
+        for statement in statements(FUNCTIONS[name])
+        if any(table_of(resource) == QUOTAS_TABLE for resource in as_list(statement["Resource"]))
+    ]
+    if name in HTTP_FUNCTIONS:
+        assert [as_list(statement["Action"]) for statement in grants] == [QUOTA_WRITE]
+    else:
+        assert grants == [], f"{name} has no HTTP route: no quota to spend"
 
 
 def test_the_checks_above_can_fail() -> None:

@@ -22,7 +22,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
-from early_learning.domain import Activity, Child
+from early_learning.domain import Activity, Child, ChildProgress, Classroom, CoachingSession
 from early_learning.drafts import UpdateItem, draft_model, writable_fields
 from early_learning.envelope import BatchEnvelope
 from early_learning.scoring import Recommendation, RecommendationOptions
@@ -35,6 +35,10 @@ MAX_PROBLEM_ERRORS = 20
 """Entries of a 422 problem's ``errors`` at most (DESIGN 3.4)."""
 MAX_SYNC_BODY_BYTES = 1024 * 1024
 """Largest body a synchronous batch route parses (DESIGN 3.6): larger ones are a 413 before any parsing."""
+
+READABLE_RESOURCE_TYPES = ("activities", "children", "classrooms", "coaching_sessions", "child_progress")
+"""What batch GET reads (DESIGN 3.12): the keys of ``services.batch_get.RESOURCES``, in its order (a unit test checks
+it), for the document: the route answers any other value 400, as DESIGN 3.1 says, not 422."""
 
 ItemId = Annotated[str, StringConstraints(max_length=128)]
 """An id as the client sent it. Any string that is not a UUID, the empty one included, is answered 400 ``invalid_id``
@@ -82,7 +86,9 @@ class BatchGetRequest(JsonBody):
     )
 
     resource_type: Annotated[str, StringConstraints(max_length=64)] = Field(
-        description="What to fetch: 'activities' or 'children'. Any other value is answered 400."
+        description='What to fetch: one of the readable resource types (README, "Resource types"). Any other '
+        "value is answered 400.",
+        json_schema_extra={"enum": list(READABLE_RESOURCE_TYPES)},
     )
     ids: list[ItemId] = Field(
         min_length=1, max_length=MAX_BATCH_IDS, description="1 to 100 UUIDs; duplicates are answered at every position"
@@ -128,10 +134,21 @@ def partial_model(model: type[BaseModel]) -> type[BaseModel]:
 
 PartialResource = TypeAliasType(
     "PartialResource",
-    Annotated[dict[str, Any], DocumentedAs(lambda: partial_model(Activity) | partial_model(Child))],
+    Annotated[
+        dict[str, Any],
+        DocumentedAs(
+            lambda: (
+                partial_model(Activity)
+                | partial_model(Child)
+                | partial_model(Classroom)
+                | partial_model(CoachingSession)
+                | partial_model(ChildProgress)
+            )
+        ),
+    ],
 )
 """A batch GET item's ``data``: the resource as the service built it (a plain dict, answered as it is), documented
-as a partial activity or a partial child (the request's ``resource_type`` says which)."""
+as a partial resource of one of the readable types (the request's ``resource_type`` says which)."""
 
 
 class BatchGetResponse(BatchEnvelope[PartialResource]):

@@ -94,6 +94,74 @@ class Child(BaseModel):
 CHILD_FIELDS: tuple[str, ...] = tuple(Child.model_fields)
 
 
+class Classroom(BaseModel):
+    """A classroom of an organization: its id is a UUID that means something only inside its organization."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    org_id: str
+    name: str
+    min_age_months: int = Field(ge=0)
+    max_age_months: int = Field(ge=0)
+    capacity: int = Field(ge=1, description="Children it can hold")
+
+
+CLASSROOM_FIELDS: tuple[str, ...] = tuple(Classroom.model_fields)
+
+
+class CoachingStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class CoachingSession(BaseModel):
+    """A coaching session of an educator (its ``educator_sub``), in one of its classrooms. ``goals`` and ``notes``
+    are about a person: never logged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    org_id: str
+    educator_sub: str = Field(description="The coached educator (its Cognito sub)")
+    classroom_id: str
+    scheduled_on: date
+    status: CoachingStatus
+    focus_domain: ActivityType
+    goals: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+COACHING_SESSION_FIELDS: tuple[str, ...] = tuple(CoachingSession.model_fields)
+
+PROGRESS_PERIOD_DAYS = 30
+"""The days a child's progress counts: the request's day and the 29 before it (UTC)."""
+
+
+class ChildProgress(BaseModel):
+    """What a child did in the last ``period_days`` (analytics, computed from its completions and history; addressed
+    by the child's id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="The child's id (as every batch GET item has an id)")
+    child_id: str
+    period_days: int = PROGRESS_PERIOD_DAYS
+    activities_done: int = Field(ge=0, description="Activities done in the period (the request's day included)")
+    by_domain: dict[ActivityType, int] = Field(
+        description="Activities done in the period, per activity type (every type; an activity no longer in the "
+        "catalog counts in activities_done only)"
+    )
+    last_done_on: date | None = Field(default=None, description="The last day the child did an activity, if any")
+    suggested_focus: list[ActivityType] = Field(
+        description="The activity types least practiced in the period (every type with the lowest count)"
+    )
+
+
+CHILD_PROGRESS_FIELDS: tuple[str, ...] = tuple(ChildProgress.model_fields)
+
+
 class HistoryEntry(BaseModel):
     """One activity a child recently did (the recommendations favour fresh activities over these)."""
 
@@ -129,6 +197,9 @@ class Membership(BaseModel):
     role: Role
     classroom_ids: frozenset[str] = frozenset()
     child_ids: frozenset[str] = frozenset()
+    children_classroom_ids: frozenset[str] = Field(default=frozenset(), exclude=True)
+    """A guardian's children's classrooms: not stored (children move), derived for one request by the reads whose
+    permission rule needs it (``store.classrooms.with_children_classrooms``); never serialized."""
 
     def can_read_activity(self, activity_org_id: str) -> bool:
         return activity_org_id in (self.org_id, PUBLIC_CATALOG)
@@ -141,6 +212,23 @@ class Membership(BaseModel):
         if self.role is Role.EDUCATOR:
             return classroom_id in self.classroom_ids
         return child_id in self.child_ids
+
+    def can_read_classroom(self, org_id: str, classroom_id: str) -> bool:
+        """Admin: every classroom of its organization; educator: its own; guardian: its children's (known only
+        once ``children_classroom_ids`` was derived: without it, none)."""
+        if org_id != self.org_id:
+            return False
+        if self.role is Role.ADMIN:
+            return True
+        if self.role is Role.EDUCATOR:
+            return classroom_id in self.classroom_ids
+        return classroom_id in self.children_classroom_ids
+
+    def can_read_coaching_session(self, org_id: str, educator_sub: str) -> bool:
+        """Admin: every session of its organization; educator: its own; guardian: none."""
+        if org_id != self.org_id:
+            return False
+        return self.role is Role.ADMIN or (self.role is Role.EDUCATOR and educator_sub == self.sub)
 
 
 # --- domain exceptions: mapped to HTTP in one place (early_learning.web.problems); the domain knows no status ---
@@ -200,6 +288,16 @@ class TooManyWebhooks(DomainError):
 
 class StoreUnavailable(DomainError):
     """The store could not answer in time (throttling, timeouts): worth retrying."""
+
+
+class QuotaExceeded(DomainError):
+    """The request's items do not fit the caller's quota of its policy (``read`` or ``write``) in the current window
+    (DESIGN 3.11): nothing was done; retry after ``retry_after_s``."""
+
+    def __init__(self, detail: str, policy: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.policy = policy
+        self.retry_after_s = max(1, retry_after_s)
 
 
 # --- batch jobs (DESIGN 3.9) ---

@@ -4,6 +4,10 @@
 id echoed as sent; duplicates answered at every position but resolved once; malformed ids answered 400 at item
 level; totals that add up; items that would push the response past Lambda's limit answered 503, retryable.
 What an operation does with the unique keys is the ``resolve`` callable it passes in.
+
+The reads (batch GET, recommendations) answer with ``answer_batch``: the same rules, the envelope built as plain
+data (no model per item, nothing validated twice) and serialized once with pydantic-core, the size budget measured
+on that serialization. The writes still build ``ItemSuccess``/``ItemError`` models with ``run_items``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json, to_jsonable_python
 
 T = TypeVar("T")
 
@@ -278,3 +283,110 @@ def json_size(data: Any) -> int:
     else:
         text = json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
     return len(json.dumps(text, ensure_ascii=False).encode()) - 2  # less the quotes around the string
+
+
+# --- reads: the envelope as plain data, serialized once ------------------------------------------------------------
+
+
+def payload_size(serialized: bytes) -> int:
+    """Bytes a serialized JSON value weighs in the Lambda response payload, as ``json_size`` counts them: inside the
+    payload's ``body`` string every quote and backslash takes two bytes (a serialization holds no raw control
+    character: its strings escape them)."""
+    return len(serialized) + serialized.count(b'"') + serialized.count(b"\\")
+
+
+def _error_item(echo: str, failure: ItemFailure) -> dict[str, Any]:
+    """``ItemError``'s JSON, as plain data (same members, same order)."""
+    item: dict[str, Any] = {
+        "id": echo,
+        "status": "error",
+        "status_code": failure.status_code,
+        "error": failure.message,
+        "error_code": failure.error_code,
+        "retryable": failure.retryable,
+    }
+    if failure.errors is not None:
+        item["errors"] = list(failure.errors)
+    if failure.current_version is not None:
+        item["current_version"] = failure.current_version
+    return item
+
+
+class BatchAnswer:
+    """A read batch's answer: ``results`` as plain data (``ItemSuccess``/``ItemError`` JSON, an item's ``data`` as
+    its operation made it, a domain model included) and ``body``, the whole envelope serialized once: what the route
+    answers as it is. (A plain class: a dataclass is made by compiling generated code, at every cold start.)"""
+
+    __slots__ = ("body", "results", "total_requested", "total_succeeded")
+
+    def __init__(self, results: list[dict[str, Any]], body: bytes, total_requested: int, total_succeeded: int) -> None:
+        self.results = results
+        self.body = body
+        self.total_requested = total_requested
+        self.total_succeeded = total_succeeded
+
+    def jsonable_results(self) -> list[dict[str, Any]]:
+        """The results as JSON values (what ``body`` holds)."""
+        found: list[dict[str, Any]] = to_jsonable_python(self.results)
+        return found
+
+
+def answer_batch(
+    ids: Sequence[str],
+    resolve: Callable[[list[str]], Mapping[str, Any]],
+    *,
+    size_budget: int,
+    normalize: Callable[[str], str | None] = canonical_uuid,
+    **extra: Any,
+) -> BatchAnswer:
+    """``run_batch``'s rules, answered as plain data and serialized once (``BatchEnvelope``'s JSON, ``extra``'s
+    members last). ``resolve`` maps each distinct valid key to the item's ``data`` (anything pydantic-core
+    serializes) or an ``ItemFailure``.
+
+    The size budget: items are answered in order while the payload size of their ``data`` adds up to at most
+    ``size_budget`` (as ``run_batch`` with ``json_size``). The whole body is measured once; only when it is over the
+    budget (its items' data may still fit: the envelope around them weighs too) are the items measured one by one."""
+    keys = [normalize(raw) for raw in ids]
+    unique = list(dict.fromkeys(key for key in keys if key is not None))
+    outcomes = resolve(unique) if unique else {}
+    results: list[dict[str, Any]] = []
+    data_of: list[Any] = []  # per item: its data, or _FAILED
+    for echo, key in zip(ids, keys, strict=True):
+        outcome = ItemFailure.invalid_id() if key is None else outcomes.get(key, _UNAVAILABLE)
+        if isinstance(outcome, ItemFailure):
+            results.append(_error_item(echo, outcome))
+            data_of.append(_FAILED)
+        else:
+            results.append({"id": echo, "status": "success", "status_code": 200, "data": outcome})
+            data_of.append(outcome)
+    processed_at = utc_now()
+    body = _serialized(results, processed_at, extra)
+    if payload_size(body) > size_budget:
+        used = 0
+        for index, data in enumerate(data_of):
+            if data is _FAILED:
+                continue
+            used += payload_size(to_json(data))
+            if used > size_budget:
+                results[index] = _error_item(ids[index], ItemFailure.response_too_large())
+        body = _serialized(results, processed_at, extra)
+    succeeded = sum(1 for item in results if item["status"] == "success")
+    return BatchAnswer(results=results, body=body, total_requested=len(results), total_succeeded=succeeded)
+
+
+_FAILED = object()
+_UNAVAILABLE = ItemFailure.unavailable()
+
+
+def _serialized(results: list[dict[str, Any]], processed_at: datetime, extra: Mapping[str, Any]) -> bytes:
+    succeeded = sum(1 for item in results if item["status"] == "success")
+    return to_json(
+        {
+            "results": results,
+            "total_requested": len(results),
+            "total_succeeded": succeeded,
+            "total_failed": len(results) - succeeded,
+            "processed_at": processed_at,
+            **extra,
+        }
+    )

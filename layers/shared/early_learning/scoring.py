@@ -14,17 +14,22 @@ Pipeline, per request and per child:
 4. Build :class:`Recommendation` objects, with their ``reasoning``, for the chosen few only.
 
 A batch of children shares one request, so the request-wide filters can run once: call :func:`prepare_catalog`
-and pass the :class:`PreparedCatalog` to :func:`recommend` for each child. Per child the cost is then one pass of
-arithmetic over the prepared *scoring classes* (activities of one type and one profile score alike, so the cost
-follows the number of distinct profiles, not the catalog's size) plus a bounded heap selection per activity type.
+and pass the :class:`PreparedCatalog` to :func:`recommend` for each child. Per child the cost is then some
+arithmetic over the prepared *scoring classes* (activities of one type and one profile score alike) of the age bands
+nearest to the child's age, until no further band can reach its top N (see :class:`PreparedCatalog`), plus a
+bounded heap per activity type: it follows the few bands near the child's age, not the catalog's size. The results
+are the same as scoring every activity (``tests/unit/scoring_reference.py`` keeps the implementation that did, and
+a property test compares the two).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Mapping, Sequence, Set
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
@@ -40,6 +45,7 @@ __all__ = [
     "Weights",
     "age_fit",
     "age_in_months",
+    "filter_key",
     "prepare_catalog",
     "recommend",
 ]
@@ -198,16 +204,136 @@ def _normalise_need(need: str) -> str:
 _FilterKey = tuple[frozenset[ActivityType] | None, Weather | None, int | None]
 
 
-def _filter_key(options: RecommendationOptions) -> _FilterKey:
+def filter_key(options: RecommendationOptions) -> _FilterKey:
+    """What a :class:`PreparedCatalog` depends on of the options: the hard filters (a cache key for it)."""
     types = frozenset(options.activity_types) if options.activity_types else None
     return types, options.weather, options.group_size
 
 
-# What the per-child scoring reads of an activity: (min age, max age, fits the weather, normalised adaptations).
-# Activities with the same profile (and type) get the same score for every child, recency aside.
+# What the per-child scoring reads of an activity, besides its type: (min age, max age, fits the weather, normalised
+# adaptations). Activities with the same profile (and type) get the same score for every child, recency aside.
 _Profile = tuple[int, int, bool, frozenset[str]]
-# One scoring class: a profile and the ranks of its activities, ascending (best tie-break first).
-_Class = tuple[int, int, bool, frozenset[str], tuple[int, ...]]
+# One scoring class of an age band: its weather fit, its adaptations and the ranks of its activities, ascending.
+_Class = tuple[bool, frozenset[str], tuple[int, ...]]
+
+_ORDERS_CACHED_UP_TO_AGE = 300
+"""``_TypeIndex.by_distance`` keeps its order for the ages up to this (months); an older age is ordered each time."""
+
+
+class _Band:
+    """The scoring classes of one activity type that share an age range: for a given child, their age factor is
+    the same, so they are scored, or skipped, together.
+
+    (Plain classes here and below, not dataclasses: a dataclass is made by compiling generated code, at every cold
+    start.)"""
+
+    __slots__ = ("by_weather", "classes", "first_rank", "max_age", "min_age", "most_adaptations")
+
+    def __init__(
+        self,
+        min_age: int,
+        max_age: int,
+        classes: tuple[_Class, ...],
+        by_weather: tuple[tuple[bool, tuple[int, ...]], ...],
+    ) -> None:
+        self.min_age = min_age
+        self.max_age = max_age
+        self.classes = classes
+        self.by_weather = by_weather
+        """The ranks of the band's activities by weather fit, ascending."""
+        self.first_rank = min(members[0] for _, _, members in classes)
+        """The smallest rank in the band (the best tie-break any of its activities can have)."""
+        self.most_adaptations = max(len(adaptations) for _, adaptations, _ in classes)
+        """The most adaptations a class of the band has (what bounds its special-needs factor)."""
+
+    def distance(self, age: int) -> int:
+        return max(self.min_age - age, age - self.max_age, 0)
+
+
+_MERGED_PREFIX = 48
+"""Ranks ``_AtDistance.merged`` keeps of each weather fit (the rest is merged again on the rare child that needs it:
+one whose recently done activities fill the prefix)."""
+
+
+class _AtDistance:
+    """The bands of one activity type at one distance from a child's age, by first rank, and two views of them made
+    on first use: their activities by weather fit, merged in rank order (those adapted for none of a child's needs
+    all score alike, so the best are the first ranks not done recently), and their classes by adaptation (those
+    adapted for some of a child's needs, scored one by one)."""
+
+    __slots__ = ("_by_need", "_merged", "bands", "distance")
+
+    def __init__(self, distance: int, bands: tuple[_Band, ...]) -> None:
+        self.distance = distance
+        self.bands = bands
+        self._merged: tuple[tuple[bool, Iterable[int]], ...] | None = None
+        self._by_need: dict[str, tuple[_Class, ...]] | None = None
+
+    def with_need(self, need: str) -> tuple[_Class, ...]:
+        """The classes adapted for ``need`` (normalised), made on first use."""
+        if self._by_need is None:
+            by_need: dict[str, list[_Class]] = {}
+            for band in self.bands:
+                for found in band.classes:
+                    for adaptation in found[1]:
+                        by_need.setdefault(adaptation, []).append(found)
+            self._by_need = {adaptation: tuple(classes) for adaptation, classes in by_need.items()}
+        return self._by_need.get(need, ())
+
+    def merged(self) -> tuple[tuple[bool, Iterable[int]], ...]:
+        """(weather fit, its ranks ascending), made on first use (only the distances a child reaches)."""
+        if self._merged is None:
+            by_fit: dict[bool, list[tuple[int, ...]]] = {}
+            for band in self.bands:
+                for fits_weather, ranks in band.by_weather:
+                    by_fit.setdefault(fits_weather, []).append(ranks)
+            found: list[tuple[bool, Iterable[int]]] = []
+            for fits_weather, lists in sorted(by_fit.items()):
+                prefix = tuple(islice(heapq.merge(*lists), _MERGED_PREFIX + 1))
+                found.append((fits_weather, prefix if len(prefix) <= _MERGED_PREFIX else _Ascending(prefix, lists)))
+            self._merged = tuple(found)
+        return self._merged
+
+
+class _Ascending:
+    """Sorted lists of ranks merged, as an iterable: a prefix kept, the rest merged again when reached."""
+
+    __slots__ = ("lists", "prefix")
+
+    def __init__(self, prefix: tuple[int, ...], lists: list[tuple[int, ...]]) -> None:
+        self.prefix = prefix[:_MERGED_PREFIX]
+        self.lists = lists
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self.prefix
+        cut = self.prefix[-1]
+        yield from heapq.merge(*(ranks[bisect_right(ranks, cut) :] for ranks in self.lists))
+
+
+class _TypeIndex:
+    """The age bands of one activity type, and their order by distance from a child's age (cached per age)."""
+
+    __slots__ = ("activity_type", "bands", "orders")
+
+    def __init__(self, activity_type: ActivityType, bands: tuple[_Band, ...]) -> None:
+        self.activity_type = activity_type
+        self.bands = bands
+        self.orders: dict[int, tuple[_AtDistance, ...]] = {}
+
+    def by_distance(self, age: int) -> tuple[_AtDistance, ...]:
+        """The bands grouped by their distance from ``age``, the nearest first."""
+        order = self.orders.get(age)
+        if order is None:
+            at: dict[int, list[_Band]] = {}
+            for band in self.bands:
+                at.setdefault(band.distance(age), []).append(band)
+            order = tuple(
+                _AtDistance(distance, tuple(sorted(at[distance], key=lambda band: band.first_rank)))
+                for distance in sorted(at)
+            )
+            if 0 <= age <= _ORDERS_CACHED_UP_TO_AGE:
+                self.orders[age] = order
+        return order
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,24 +341,28 @@ class PreparedCatalog:
     """A catalog with the request-wide hard filters applied once, ready to be scored for many children.
 
     Build it with :func:`prepare_catalog` and pass it to :func:`recommend` with the same filter options
-    (``activity_types``, ``weather``, ``group_size``); the other options may vary per child.
+    (``activity_types``, ``weather``, ``group_size``); the other options may vary per child. It does not change once
+    built, so a service may keep it as long as the catalog it was built from (the recommendations service keeps it
+    with the cached catalog).
 
     ``activities`` are the eligible activities, deduplicated by id (the first eligible occurrence wins) and sorted
     by id, so that an activity's index (its *rank*, also in ``ranks`` by id) breaks score ties by id. ``groups``
-    holds, per activity type, its *scoring classes*: the activities that share a profile (age range, weather fit,
-    special-needs adaptations), with their ranks in ascending order.
+    holds, per activity type, its *age bands*, each with its *scoring classes*: the activities that share a profile
+    (age range, weather fit, special-needs adaptations), with their ranks in ascending order.
 
     Why classes: two activities of one type and one profile get the same score for any child unless the child did
-    one of them recently, so a child's scoring costs one computation per class, not per activity. A catalog draws
-    its profiles from a small vocabulary (age bands, a list of adaptations), so the classes stay a few hundred
-    however large the catalog grows; in the worst case (every profile distinct) a class is one activity, and the
-    cost is the linear pass it replaces.
+    one of them recently, so a child's scoring costs one computation per class, not per activity. Why bands: a
+    class's score is at most its band's age factor plus the most the other factors can add, so a child's scoring
+    visits the bands nearest to its age first and stops at the first band that cannot reach its top N (see
+    :func:`recommend`): the cost follows the few bands near the child's age, not the catalog.
     """
 
     filter_key: _FilterKey
     activities: tuple[Activity, ...]
     ranks: Mapping[str, int]
-    groups: tuple[tuple[ActivityType, tuple[_Class, ...]], ...]
+    groups: tuple[_TypeIndex, ...]
+    adaptations: tuple[frozenset[str], ...]
+    """The normalised special-needs adaptations of each activity, by rank."""
 
     def __len__(self) -> int:
         return len(self.activities)
@@ -246,7 +376,7 @@ def prepare_catalog(catalog: Sequence[Activity], options: RecommendationOptions)
     ``weather_suitability`` omits that weather; with ``options.group_size`` given, it lies within
     ``[min_group_size, max_group_size]``.
     """
-    key = _filter_key(options)
+    key = filter_key(options)
     types, weather, group_size = key
     outdoor_allowed = weather not in BAD_WEATHER
     no_adaptations: frozenset[str] = frozenset()
@@ -290,25 +420,87 @@ def prepare_catalog(catalog: Sequence[Activity], options: RecommendationOptions)
     # Rank = index in id order, so that score ties break by id with a plain int comparison.
     activities: list[Activity] = []
     ranks: dict[str, int] = {}
-    groups: dict[ActivityType, dict[_Profile, list[int]]] = {}
+    adaptations_of: list[frozenset[str]] = []
+    groups: dict[ActivityType, dict[tuple[int, int], dict[tuple[bool, frozenset[str]], list[int]]]] = {}
     for rank, activity_id in enumerate(sorted(eligible)):
         activity, activity_type, min_age, max_age, fits_weather, adaptations = eligible[activity_id]
         activities.append(activity)
         ranks[activity_id] = rank
-        profile = (min_age, max_age, fits_weather, adaptations)
-        groups.setdefault(activity_type, {}).setdefault(profile, []).append(rank)  # ranks ascend: id order
+        adaptations_of.append(adaptations)
+        band = groups.setdefault(activity_type, {}).setdefault((min_age, max_age), {})
+        band.setdefault((fits_weather, adaptations), []).append(rank)  # ranks ascend: id order
     return PreparedCatalog(
         filter_key=key,
         activities=tuple(activities),
         ranks=ranks,
         groups=tuple(
-            (activity_type, tuple((*profile, tuple(members)) for profile, members in classes.items()))
-            for activity_type, classes in sorted(groups.items())
+            _TypeIndex(activity_type, tuple(_band(ages, classes) for ages, classes in bands.items()))
+            for activity_type, bands in sorted(groups.items())
         ),
+        adaptations=tuple(adaptations_of),
+    )
+
+
+def _band(ages: tuple[int, int], classes: dict[tuple[bool, frozenset[str]], list[int]]) -> _Band:
+    by_weather: dict[bool, list[int]] = {}
+    for (fits_weather, _), members in classes.items():
+        by_weather.setdefault(fits_weather, []).extend(members)
+    return _Band(
+        min_age=ages[0],
+        max_age=ages[1],
+        classes=tuple((fits, adaptations, tuple(members)) for (fits, adaptations), members in classes.items()),
+        by_weather=tuple((fits, tuple(sorted(members))) for fits, members in sorted(by_weather.items())),
     )
 
 
 # --- scoring and selection ----------------------------------------------------------------------------------------
+
+
+def _take_unmatched(
+    heap: list[int],
+    limit: int,
+    members: Iterable[int],
+    fresh: int,
+    done: int,
+    recent: Set[int],
+    adaptations: Sequence[frozenset[str]],
+    needs: frozenset[str],
+) -> None:
+    """``_take`` for the members adapted for none of ``needs`` (the others are left out)."""
+    taken = 0
+    for rank in members:
+        if not adaptations[rank].isdisjoint(needs):
+            continue
+        key = (done if rank in recent else fresh) - rank
+        if len(heap) < limit:
+            heapq.heappush(heap, key)
+        elif key > heap[0]:
+            heapq.heapreplace(heap, key)
+        elif rank not in recent:
+            return
+        if rank not in recent:
+            taken += 1
+            if taken == limit:
+                return
+
+
+def _take(heap: list[int], limit: int, members: Iterable[int], fresh: int, done: int, recent: Set[int]) -> None:
+    """Push the keys of a group of activities that score alike (ranks ascending; one not done recently has the key
+    ``fresh - rank``, one done recently ``done - rank``) into ``heap``, the min-heap of a type's best ``limit`` keys.
+    Stops at the first fresh one that cannot enter, or after ``limit`` fresh ones: the rest score lower still."""
+    taken = 0
+    for rank in members:
+        key = (done if rank in recent else fresh) - rank
+        if len(heap) < limit:
+            heapq.heappush(heap, key)
+        elif key > heap[0]:
+            heapq.heapreplace(heap, key)
+        elif rank not in recent:
+            return
+        if rank not in recent:
+            taken += 1
+            if taken == limit:
+                return
 
 
 def _type_words(activity_type: ActivityType) -> str:
@@ -379,7 +571,7 @@ def recommend(
     same inputs always give the same output, whatever the catalog order (ids being unique).
     """
     if isinstance(catalog, PreparedCatalog):
-        if catalog.filter_key != _filter_key(options):
+        if catalog.filter_key != filter_key(options):
             raise ValueError("the prepared catalog was built with other filter options")
         prepared = catalog
     else:
@@ -408,49 +600,76 @@ def recommend(
     ranks = prepared.ranks
     recent_ranks = frozenset(ranks[activity_id] for activity_id in recent if activity_id in ranks)
 
-    # One pass of plain arithmetic per scoring class (see PreparedCatalog). Each activity's sort key is a single int,
-    # `millis * stride + (stride - 1 - rank)`: larger is better, and equal scores go to the smaller rank, i.e. the
-    # smaller id. heapq.nlargest keeps each type's best `limit`, since at most `limit` activities of one type can be
-    # chosen. Within a class every activity not done recently has the same score, so only the first `limit` of them
-    # (the smallest ranks) can be among the type's best; recently done ones score lower and are added one by one.
+    # Each activity's sort key is a single int, `millis * stride + (stride - 1 - rank)`: larger is better, and equal
+    # scores go to the smaller rank, i.e. the smaller id. Per type, a min-heap keeps the best `limit` keys, since at
+    # most `limit` activities of one type can be chosen. Within a class (or, when the special-needs factor does not
+    # apply, a band's activities of one weather fit) every activity not done recently has the same score, so its
+    # keys fall with the rank: it is expanded until a key cannot enter the heap. Bands are visited nearest to the
+    # child's age first: the best a band at distance `d` can score is the age factor at `d` plus the most the other
+    # factors can add (`reach` below; every step is a correctly rounded float operation, monotone, so this bound is
+    # never below a real score), and once that bound cannot enter the heap, no further band can either.
     stride = len(prepared.activities)
     last = stride - 1
+    most_matched = len(needs) if needs_share else 0
+    need_set = frozenset(needs)
     tops: dict[ActivityType, list[int]] = {}
-    for activity_type, classes in prepared.groups:
+    for index in prepared.groups:
+        activity_type = index.activity_type
         base = w_fresh + (w_focus if activity_type in focus else 0.0)
-        keys: list[int] = []
-        append = keys.append
-        for min_age, max_age, fits_weather, adaptations, members in classes:
-            distance = min_age - age
-            above = age - max_age
-            if above > distance:
-                distance = above
-            if distance > 0:
-                x = distance / decay
-                score = w_age / (1.0 + x * x) + base
+        heap: list[int] = []
+        for at in index.by_distance(age):
+            if at.distance > 0:
+                x = at.distance / decay
+                age_score = w_age / (1.0 + x * x) + base
             else:
-                score = w_age + base
-            # The same floating-point steps, in the same order, for the score with and without freshness.
-            done_score = score - w_fresh
-            if adaptations and needs_share:
-                bonus = needs_share * len(adaptations.intersection(needs))
-                score += bonus
-                done_score += bonus
+                age_score = w_age + base
+            # The most an activity at this distance can score (the other factors at their best; with special
+            # needs, each band's own bound is tighter), as a key with rank 0: once it cannot enter a full heap,
+            # neither this distance nor any further one can.
+            bound = age_score
+            if most_matched:
+                bound += needs_share * most_matched
             if w_weather:
-                weather_part = w_weather if fits_weather else weather_neutral
-                score += weather_part
-                done_score += weather_part
-            millis = min(int(score * to_millis + 0.5), 1000)
-            fresh_taken = 0
-            for rank in members:
-                if rank in recent_ranks:
-                    append(min(int(done_score * to_millis + 0.5), 1000) * stride + last - rank)
-                    continue
-                append(millis * stride + last - rank)
-                fresh_taken += 1
-                if fresh_taken == limit:
-                    break
-        tops[activity_type] = heapq.nlargest(limit, keys)
+                bound += w_weather
+            if len(heap) == limit and min(int(bound * to_millis + 0.5), 1000) * stride + last < heap[0]:
+                break
+            if most_matched:  # the classes adapted for some of the child's needs, each scored on its own
+                seen: set[int] = set()
+                for need in needs:
+                    for found in at.with_need(need):
+                        if id(found) in seen:
+                            continue
+                        seen.add(id(found))
+                        fits_weather, adaptations, members = found
+                        # The same floating-point steps, in the same order, as the scores of the reference.
+                        score = age_score
+                        done_score = score - w_fresh
+                        bonus = needs_share * len(adaptations.intersection(needs))
+                        score += bonus
+                        done_score += bonus
+                        if w_weather:
+                            weather_part = w_weather if fits_weather else weather_neutral
+                            score += weather_part
+                            done_score += weather_part
+                        fresh = min(int(score * to_millis + 0.5), 1000) * stride + last
+                        done = min(int(done_score * to_millis + 0.5), 1000) * stride + last
+                        _take(heap, limit, members, fresh, done, recent_ranks)
+            # Every other activity here scores as if it had no adaptation (a bonus of 0.0 changes no score): one
+            # score per weather fit, the activities merged in rank order (those adapted for a need left out: done).
+            for fits_weather, in_order in at.merged():
+                score = age_score
+                done_score = score - w_fresh
+                if w_weather:
+                    weather_part = w_weather if fits_weather else weather_neutral
+                    score += weather_part
+                    done_score += weather_part
+                fresh = min(int(score * to_millis + 0.5), 1000) * stride + last
+                done = min(int(done_score * to_millis + 0.5), 1000) * stride + last
+                if most_matched:
+                    _take_unmatched(heap, limit, in_order, fresh, done, recent_ranks, prepared.adaptations, need_set)
+                else:
+                    _take(heap, limit, in_order, fresh, done, recent_ranks)
+        tops[activity_type] = sorted(heap, reverse=True)
 
     # Greedy pick with variety: the best score minus the penalty for each same-type activity already chosen.
     penalty_millis = round(weights.variety_penalty * 1000.0, 6)

@@ -30,6 +30,9 @@ class Settings(BaseModel):
     idempotency_table: str = "IdempotencyTable"
     jobs_table: str = "JobsTable"
     webhooks_table: str = "WebhooksTable"
+    quotas_table: str = "QuotasTable"
+    classrooms_table: str = "ClassroomsTable"
+    coaching_sessions_table: str = "CoachingSessionsTable"
     region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     dynamodb_endpoint_url: str | None = Field(
         default=None,
@@ -123,6 +126,15 @@ class Settings(BaseModel):
         default=None,
         validation_alias=AliasChoices("SQS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"),
         description="Local emulator endpoint; unset on AWS",
+    )
+    # Per-caller item quotas (DESIGN 3.11; web/quotas.py, README "Quotas and limits").
+    read_quota_items: int = Field(default=3000, ge=1, description="Items a caller may read per quota window")
+    write_quota_items: int = Field(default=600, ge=1, description="Items a caller may write per quota window")
+    quota_window_s: int = Field(default=60, ge=1, le=86_400, description="The quotas' window, in seconds")
+    quotas_enabled: bool = Field(
+        default=True,
+        description="A benchmark and test knob (the baseline without quotas): false, no request is counted and no "
+        "RateLimit header is sent. Never false in a deploy",
     )
 
     @field_validator("webhook_retry_schedule_s", mode="before")

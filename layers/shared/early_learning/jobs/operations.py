@@ -71,7 +71,7 @@ OPERATIONS: dict[str, OperationSpec] = {
         "ids",
         MAX_BATCH_IDS,
         writes=False,
-        run=lambda body, caller, deadline, today: batch_get.batch_get(body, caller, deadline),
+        run=lambda body, caller, deadline, today: batch_get.batch_get(body, caller, deadline, today),
         check=_check_get,
     ),
     "create": OperationSpec(

@@ -3,7 +3,12 @@
 
 Cost of a batch, whatever its size up to 50 children: one BatchGetItem for the children, one for the histories of
 those the caller may see, and the caller's visible catalog from the warm function's cache (one Query per catalog
-partition when cold). Request-wide filters run once (``scoring.prepare_catalog``); scoring is per child.
+partition when cold). Request-wide filters run once per catalog and options (``scoring.prepare_catalog``, kept with
+the cached catalog: ``activities.catalog_view``); scoring is per child.
+
+``batch_recommendations`` answers a ``BatchAnswer`` (``envelope.answer_batch``): the per-item results as plain data
+(each success's ``data`` a ``ChildRecommendations``), and the response body, serialized once, that the route returns
+as it is.
 """
 
 from __future__ import annotations
@@ -11,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from early_learning.api_models import BatchRecommendationsRequest, BatchRecommendationsResponse, ChildRecommendations
-from early_learning.domain import Child, CorruptRecord, InvalidId, Membership, NotFound, StoreUnavailable
-from early_learning.envelope import Deadline, ItemFailure, canonical_uuid, json_size, run_batch, utc_now
+from early_learning.api_models import BatchRecommendationsRequest, ChildRecommendations
+from early_learning.domain import Activity, Child, CorruptRecord, InvalidId, Membership, NotFound, StoreUnavailable
+from early_learning.envelope import BatchAnswer, Deadline, ItemFailure, answer_batch, canonical_uuid, utc_now
 from early_learning.observability import logger, record_batch
-from early_learning.scoring import RecommendationOptions, prepare_catalog, recommend
+from early_learning.scoring import PreparedCatalog, RecommendationOptions, filter_key, prepare_catalog, recommend
 from early_learning.settings import get_settings
 from early_learning.store import activities, children, history
 from early_learning.store.base import counting_calls
@@ -25,16 +30,15 @@ Outcomes = dict[str, ChildRecommendations | ItemFailure]
 
 def batch_recommendations(
     request: BatchRecommendationsRequest, caller: Membership, deadline: Deadline, today: date
-) -> BatchRecommendationsResponse:
-    """One result per requested child id, in order (DESIGN 3.2); ``today`` is the request's date (ages)."""
+) -> BatchAnswer:
+    """One result per requested child id, in order (DESIGN 3.2); ``today`` is the request's date (ages). The answer's
+    ``results`` (plain data; ``jsonable_results()`` as JSON values) and ``body`` (a
+    ``BatchRecommendationsResponse``'s JSON)."""
     resolve = _resolver(caller, request.options(), deadline, today)
     with counting_calls() as calls:
-        results = run_batch(
-            request.child_ids, resolve, size_of=json_size, size_budget=get_settings().response_limit_bytes
-        )
-    response: BatchRecommendationsResponse = BatchRecommendationsResponse.of(results)
-    record_batch("batch_recommendations", response.total_requested, response.total_succeeded, len(calls))
-    return response
+        answer = answer_batch(request.child_ids, resolve, size_budget=get_settings().response_limit_bytes)
+    record_batch("batch_recommendations", answer.total_requested, answer.total_succeeded, len(calls))
+    return answer
 
 
 def child_recommendations(
@@ -69,7 +73,9 @@ def _resolver(
             histories = history.read_many([child.id for child in visible], deadline)
             if all(child.id in histories.unfinished for child in visible):
                 return outcomes  # nothing to score
-            catalog = prepare_catalog(activities.visible_catalog(caller.org_id, deadline), options)
+            catalog = activities.catalog_view(
+                caller.org_id, ("recommendations", filter_key(options)), _preparing(options), deadline
+            )
         except StoreUnavailable:
             logger.warning("Catalog unavailable; the visible children are answered 503", extra={"org": caller.org_id})
             return outcomes
@@ -91,6 +97,10 @@ def _resolver(
         return outcomes
 
     return resolve
+
+
+def _preparing(options: RecommendationOptions) -> Callable[[tuple[Activity, ...]], PreparedCatalog]:
+    return lambda catalog: prepare_catalog(catalog, options)
 
 
 def _visible_children(keys: list[str], caller: Membership, deadline: Deadline, outcomes: Outcomes) -> list[Child]:

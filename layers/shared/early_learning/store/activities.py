@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from itertools import chain
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
@@ -124,13 +125,49 @@ def visible_catalog(org_id: str, deadline: Deadline | None = None) -> tuple[Acti
     whatever the number of children. A transient failure raises ``StoreUnavailable``, and so does a cold read of a
     partition that ``deadline`` leaves no room for (the worst case of one SDK call). Corrupt activities are left out.
     """
-    found: list[Activity] = []
+    return tuple(chain.from_iterable(_visible_partitions(org_id, deadline)))
+
+
+def _visible_partitions(org_id: str, deadline: Deadline | None) -> tuple[tuple[Activity, ...], ...]:
+    found: list[tuple[Activity, ...]] = []
     for partition in visible_org_ids(org_id):
         cached = _partitions.get(partition)
         if cached is None:
             cached = _partitions[partition] = _read_partition(partition, deadline)
-        found.extend(cached)
+        found.append(cached)
     return tuple(found)
+
+
+V = TypeVar("V")
+
+VIEWS_KEPT = 16
+"""Catalog views ``catalog_view`` keeps at most (by organization and key, the least recently used dropped first):
+a view of a large catalog (the recommendations' prepared catalog of 10,000 activities) holds a few MB."""
+
+_views: TTLCache[tuple[str, Hashable], tuple[tuple[tuple[Activity, ...], ...], Any]] = TTLCache(
+    maxsize=VIEWS_KEPT, ttl=get_settings().catalog_cache_ttl_s
+)
+
+
+def catalog_view(
+    org_id: str, key: Hashable, build: Callable[[tuple[Activity, ...]], V], deadline: Deadline | None = None
+) -> V:
+    """``build(visible_catalog(org_id, deadline))``, kept with the cached catalog: built again only when one of the
+    partitions it was built from has been read again (or after the catalog's TTL). What a request derives from the
+    catalog (the recommendations' prepared catalog: filters applied, scoring classes indexed) is then derived once
+    per catalog and ``key``, not once per request. ``build`` must depend on the catalog and ``key`` only."""
+    partitions = _visible_partitions(org_id, deadline)
+    kept = _views.get((org_id, key))
+    if kept is not None and len(kept[0]) == len(partitions) and all(map(_same, kept[0], partitions)):
+        view: V = kept[1]
+        return view
+    view = build(tuple(chain.from_iterable(partitions)))
+    _views[(org_id, key)] = (partitions, view)
+    return view
+
+
+def _same(kept: tuple[Activity, ...], current: tuple[Activity, ...]) -> bool:
+    return kept is current
 
 
 def _read_partition(org_id: str, deadline: Deadline | None) -> tuple[Activity, ...]:
@@ -149,6 +186,7 @@ def _read_partition(org_id: str, deadline: Deadline | None) -> tuple[Activity, .
 
 def clear_catalog_cache() -> None:
     _partitions.clear()
+    _views.clear()
 
 
 def save(activities: Iterable[Activity]) -> None:

@@ -19,6 +19,7 @@ from early_learning.observability import logger
 from early_learning.settings import get_settings
 from early_learning.store.botocore_data import DynamoDBDataLoader
 from early_learning.store.errors import STORE_ERRORS, error_code, is_transient
+from early_learning.store.wire import ItemDecoder, keep_items_as_sent
 
 BATCH_GET_LIMIT = 100  # DynamoDB's maximum keys per BatchGetItem
 
@@ -64,7 +65,7 @@ def _client_of(model: type[Model]) -> Any:
     no table, so the tables share one. PynamoDB has no option for it: the shared client goes into the connection's
     client slot, where PynamoDB keeps the client it creates. A change of settings (a new endpoint, timeouts or
     retries, as tests make) makes a new client. Its session reads botocore's data through ``DynamoDBDataLoader``
-    (why: ``store.botocore_data``).
+    (why: ``store.botocore_data``), and its reads leave their items as DynamoDB sent them (why: ``store.wire``).
     """
     connection = model._get_connection().connection
     if connection._client is None:
@@ -75,6 +76,7 @@ def _client_of(model: type[Model]) -> Any:
             if shared is None:
                 connection.session.register_component("data_loader", DynamoDBDataLoader())
                 _clients[key] = connection.client  # created by PynamoDB, with the model's settings
+                keep_items_as_sent(_clients[key])
             else:
                 connection._client = shared
     return connection.client
@@ -132,8 +134,11 @@ def batch_get(
     deadline: Deadline,
     attributes: list[str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    partition: str | None = None,
 ) -> BatchRead:
-    """BatchGetItem for hash keys, one call per 100 keys, with retries of ``UnprocessedKeys``.
+    """BatchGetItem for hash keys, one call per 100 keys, with retries of ``UnprocessedKeys``. With ``partition``,
+    ``keys`` are range keys under that one hash key (a table keyed by organization, then id: a read for one
+    organization can only ever return that organization's items), and ``BatchRead`` is keyed by range key.
 
     Why not ``Model.batch_get``: PynamoDB resends unprocessed keys at once, in a loop with no backoff and no
     bound, which hammers a throttled table and can run past the Lambda deadline. Here unprocessed keys are
@@ -150,11 +155,13 @@ def batch_get(
     call_s = settings.dynamodb_call_worst_case_s
     result = BatchRead()
     hash_key = model._hash_key_attribute().attr_name  # type: ignore[no-untyped-call]
+    key_name = hash_key if partition is None else model._range_key_attribute().attr_name  # type: ignore[no-untyped-call]
+    scope = {} if partition is None else {hash_key: partition}
     connection = model._get_connection()
     pending = list(dict.fromkeys(keys))
     chunks = [pending[i : i + BATCH_GET_LIMIT] for i in range(0, len(pending), BATCH_GET_LIMIT)]
     for chunk in chunks:
-        todo: list[dict[str, Any]] = [{hash_key: key} for key in chunk]
+        todo: list[dict[str, Any]] = [{**scope, key_name: key} for key in chunk]
         attempt = 0
         while todo:
             if deadline.remaining_s() < call_s:
@@ -169,7 +176,7 @@ def batch_get(
                 unprocessed: list[Any] = todo
             else:
                 for raw in data.get("Responses", {}).get(model.Meta.table_name, []):
-                    key = str(raw[hash_key]["S"])
+                    key = str(raw[key_name]["S"])
                     values = attribute_values(model, raw)
                     if values is None:
                         result.corrupt.add(key)
@@ -184,21 +191,29 @@ def batch_get(
             if attempt > settings.retry_max_attempts or delay + call_s > deadline.remaining_s():
                 break
             sleep(delay)
-        result.unfinished.update(_key_of(key, hash_key) for key in todo)
+        result.unfinished.update(_key_of(key, key_name) for key in todo)
     return result
 
 
-def _key_of(key: dict[str, Any], hash_key: str) -> str:
-    """The hash key of a request key: ours are {'id': '...'}, UnprocessedKeys come back as {'id': {'S': '...'}}."""
-    value = key[hash_key]
+def _key_of(key: dict[str, Any], key_name: str) -> str:
+    """The key (hash, or range under a partition) of a request key: ours are {'id': '...'}, UnprocessedKeys come back
+    as {'id': {'S': '...'}}."""
+    value = key[key_name]
     return str(value["S"]) if isinstance(value, dict) else str(value)
 
 
+_decoders: dict[type[Model], ItemDecoder] = {}
+
+
 def attribute_values(model: type[Model], raw: dict[str, Any]) -> dict[str, Any] | None:
-    """A DynamoDB item as the model's attribute values, or None (logged by its hash key) when its stored types do
-    not match the model (a number where the model has a string, ...): a corrupt record, not a failed request."""
+    """A DynamoDB item as the model's attribute values (decoded once, without a model object: ``store.wire``), or
+    None (logged by its hash key) when its stored types do not match the model (a number where the model has a
+    string, ...): a corrupt record, not a failed request."""
+    decoder = _decoders.get(model)
+    if decoder is None:
+        decoder = _decoders[model] = ItemDecoder(model)
     try:
-        return dict(model.from_raw_data(raw).attribute_values)
+        return decoder(raw)
     except AttributeDeserializationError:
         hash_key = model._hash_key_attribute().attr_name  # type: ignore[no-untyped-call]
         logger.error("Stored item does not match its model", extra={"id": str(raw.get(hash_key, {}).get("S"))})

@@ -10,6 +10,7 @@ from fastapi import Query
 from early_learning.jobs.models import Job
 from early_learning.web.app import NOT_FOUND_RESPONSE, PROBLEM_RESPONSES, _error_response
 from early_learning.web.idempotency import IDEMPOTENCY_KEY_HEADER, Answer, idempotency_responses
+from early_learning.web.quotas import RATE_LIMIT_RESPONSE_HEADERS
 
 JOBS = "/api/v1/batch/jobs"
 
@@ -43,10 +44,10 @@ SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
         f"`#/request`); or an {IDEMPOTENCY_KEY_HEADER} already used for another body"
     ),
     429: _error_response(
-        "Too many active jobs (queued or running: 3 per caller; a problem with `Retry-After`), or API Gateway's "
-        "throttling",
+        "Too many active jobs (queued or running: 3 per caller; a problem with `Retry-After`), the caller's item "
+        "quota (`write`: a submission costs 1; a problem with `Retry-After`), or API Gateway's throttling",
         gateway=True,
-        headers=_RETRY_AFTER,
+        headers={**_RETRY_AFTER, **RATE_LIMIT_RESPONSE_HEADERS},
     ),
 }
 JOB_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -24,6 +24,7 @@ from early_learning.domain import (
     NoMembership,
     NotFound,
     OperationForbidden,
+    QuotaExceeded,
     StoreUnavailable,
     TooManyActiveJobs,
     TooManyWebhooks,
@@ -39,6 +40,7 @@ from early_learning.idempotency_errors import (
 )
 from early_learning.observability import logger
 from early_learning.settings import get_settings
+from early_learning.web.quotas import QUOTA_EXCEEDED_TYPE
 from early_learning.write_errors import (
     AlreadyExists,
     ConcurrentChange,
@@ -62,6 +64,7 @@ _TITLES = {
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -131,6 +134,7 @@ DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str]] = {
     VersionMismatch: (412, "Precondition Failed"),
     InvalidJobRequest: (422, "Unprocessable Content"),
     TooManyActiveJobs: (429, "Too many active jobs"),
+    QuotaExceeded: (429, "Quota exceeded"),
     JobAlreadyEnded: (409, "Job already ended"),
     JobNotStarted: (503, "Job not started"),
     TooManyWebhooks: (409, "Too many webhook endpoints"),
@@ -157,18 +161,20 @@ async def _domain_problem(_: Request, exc: Exception) -> JSONResponse:
     if status == 503:
         # Nothing could be read in time (throttling, a slow store): worth retrying after the store's own backoff cap.
         response.headers["Retry-After"] = str(retry_after_s())
-    if isinstance(exc, IdempotencyInProgress | TooManyActiveJobs):
+    if isinstance(exc, IdempotencyInProgress | TooManyActiveJobs | QuotaExceeded):
         # The first request with this Idempotency-Key still runs: its answer is replayed once it is done; or the
-        # caller's active jobs are at their maximum, until one ends.
+        # caller's active jobs are at their maximum, until one ends; or its item quota, until its window resets.
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
 
 
 def _item_extras(exc: DomainError) -> dict[str, Any]:
     """A rejected single write's members: the invalid fields' pointers into the body (422), the stored version; a
-    job's invalid request: its fields' pointers."""
+    job's invalid request: its fields' pointers; a request over its quota: the problem type of the RateLimit draft."""
     if isinstance(exc, InvalidJobRequest):
         return {"errors": [{**entry, "location": "body"} for entry in exc.errors[:MAX_PROBLEM_ERRORS]]}
+    if isinstance(exc, QuotaExceeded):
+        return {"type": QUOTA_EXCEEDED_TYPE}  # draft-ietf-httpapi-ratelimit-headers' problem type
     if not isinstance(exc, ItemRejected):
         return {}
     extras: dict[str, Any] = {}
