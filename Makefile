@@ -11,10 +11,12 @@ CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
+TS_CLIENT := clients/typescript
+HAVE_NODE := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo yes)
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean fuzz load webhook-listen
+.PHONY: help venv run invoke token e2e test lint format openapi validate build bench clean fuzz load webhook-listen clients
 
 # The local stack's modules import the layer's package the way pytest does (pyproject's pythonpath).
 run invoke token e2e lint openapi load webhook-listen: export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
@@ -27,7 +29,7 @@ help: ## List the targets
 unexport PYTHONDONTWRITEBYTECODE
 
 # uv (pinned, installed by pip into the venv) installs the pinned requirements several times faster than pip.
-$(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt
+$(VENV)/.installed: requirements-dev.txt layers/shared/requirements.txt clients/python/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
@@ -60,7 +62,8 @@ token: $(VENV)/.installed ## Print an access token from the running stack: make 
 webhook-listen: $(VENV)/.installed ## Receive the running stack's webhooks: verified (standardwebhooks) and printed; PORT=4000 USER=admin@maple.example
 	@$(PY) -m local.webhook_listen $(if $(PORT),--port $(PORT)) $(if $(filter command line,$(origin USER)),--user $(USER))
 
-test: $(VENV)/.installed ## Run the whole test suite (unit, integration under moto, e2e over HTTP)
+test: $(VENV)/.installed ## Run the whole test suite (unit, integration under moto, e2e over HTTP; the TypeScript client's with Node)
+	@test "$(HAVE_NODE)" = yes || echo "Node.js (node and npm) is not installed: the TypeScript client's tests will be skipped"
 	$(PY) -m pytest
 
 e2e: $(VENV)/.installed ## Run only the end-to-end tests (they start their own stack on free ports)
@@ -73,11 +76,20 @@ fuzz: $(VENV)/.installed ## Longer schema fuzzing of every route through a local
 load: $(VENV)/.installed ## Bounded load test on loopback: 20 clients for 20 s; fails on any 5xx or if no 429 appeared
 	$(PY) -m local.load
 
-lint: $(VENV)/.installed ## ruff, mypy, and the committed OpenAPI document is up to date
+lint: $(VENV)/.installed ## ruff, mypy, and the committed OpenAPI document and the clients' generated code are up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy layers/shared functions local tests
+	$(VENV)/bin/mypy layers/shared functions local tests clients/python/src
 	$(PY) -m local.openapi --check openapi.json
+	@set -o pipefail; $(CLIENT_MODELS_GEN) | diff -q - $(CLIENT_MODELS) >/dev/null \
+		|| { echo "$(CLIENT_MODELS) is not what openapi.json generates: run make clients"; exit 1; }
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory $(TS_CLIENT)/node_modules/.package-lock.json
+	cd $(TS_CLIENT) && npm run --silent check-generated && npx --no-install tsc -p tsconfig.json --noEmit
+	@test "$$(grep -c '"resolved"' $(TS_CLIENT)/package-lock.json)" = 0 || { echo "$(TS_CLIENT)/package-lock.json names a registry"; exit 1; }
+else
+	@echo "Node.js (node and npm) is not installed: the TypeScript client was not checked"
+endif
 
 format: $(VENV)/.installed ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
@@ -85,6 +97,27 @@ format: $(VENV)/.installed ## Apply ruff's fixes and formatting
 
 openapi: $(VENV)/.installed ## Regenerate openapi.json from the functions' routes
 	$(PY) -m local.openapi --write openapi.json
+
+# The clients' generated code (DESIGN 10, README "Clients"), from openapi.json: the Python models by
+# datamodel-code-generator (formatted by ruff), the TypeScript types by openapi-typescript (its devDependency).
+CLIENT_MODELS := clients/python/src/activity_batch_client/models.py
+CLIENT_MODELS_GEN = $(PY) -m datamodel_code_generator --input openapi.json --input-file-type openapi \
+	--output-model-type pydantic_v2.BaseModel --target-python-version 3.11 --collapse-root-models \
+	--enum-field-as-literal all --use-annotated --field-constraints --strict-nullable --use-double-quotes \
+	--disable-timestamp --formatters builtin --custom-file-header-path clients/python/models_header.txt \
+	| $(VENV)/bin/ruff format --stdin-filename $(CLIENT_MODELS) -
+
+$(TS_CLIENT)/node_modules/.package-lock.json: $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --prefer-offline --no-audit --no-fund
+
+clients: $(VENV)/.installed ## Regenerate the clients' Python models and TypeScript types from openapi.json
+	set -o pipefail; $(CLIENT_MODELS_GEN) > $(CLIENT_MODELS).tmp && mv $(CLIENT_MODELS).tmp $(CLIENT_MODELS)
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory $(TS_CLIENT)/node_modules/.package-lock.json
+	cd $(TS_CLIENT) && npm run --silent generate
+else
+	@echo "Node.js (node and npm) is not installed: the TypeScript client's types were not regenerated"
+endif
 
 # checkov reads the SAM template itself (its cloudformation framework knows AWS::Serverless::*); --skip-download:
 # no call to Prisma Cloud (no network). Checks that do not apply are skipped in template.yaml, each with its reason.
@@ -107,3 +140,4 @@ bench: $(VENV)/.bench-installed ## Benchmarks (a few minutes): batching over HTT
 
 clean: ## Remove virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(TS_CLIENT)/node_modules $(TS_CLIENT)/dist

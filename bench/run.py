@@ -3,7 +3,8 @@ bench/results/batching.png.
 
     python -m bench.run                      # everything (about 7 minutes)
     python -m bench.run --only cold_start    # one or more of: round_trips, cold_start, warm, warm_floor,
-                                             #   warm_writes, http_batching, http_writes, jobs, quotas
+                                             #   warm_writes, http_batching, http_writes, jobs, quotas,
+                                             #   clients
     python -m bench.run --quick              # fewer repetitions, to bench/results/quick.json: a smoke run
 
 Each measurement runs in a process of its own (in-process moto, the local stack and fresh interpreters must not meet
@@ -37,6 +38,7 @@ MEASUREMENTS = (
     "http_writes",
     "jobs",
     "quotas",
+    "clients",
 )
 FULL = {
     "round_trips": [],
@@ -48,6 +50,7 @@ FULL = {
     "http_writes": ["--repeats", "5"],
     "jobs": ["--repeats", "2", "--samples", "20"],
     "quotas": ["--samples", "30"],
+    "clients": ["--repeats", "5"],
 }
 QUICK = {
     "round_trips": [],
@@ -59,6 +62,7 @@ QUICK = {
     "http_writes": ["--repeats", "1"],
     "jobs": ["--repeats", "1", "--samples", "5"],
     "quotas": ["--samples", "5"],
+    "clients": ["--repeats", "1"],
 }
 
 
@@ -158,6 +162,10 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         found["quota_check_round_trips_added"] = results["quotas"]["round_trips_added"]
         found["quota_check_own_work_on_over_off"] = {
             name: figures["own_ratio"] for name, figures in results["quotas"]["own_work"].items()
+        }
+    if "clients" in results:
+        found["client_get_many_1000"] = {
+            key: results["clients"][key] for key in ("median_ms", "client_over_guide", "client_over_singles_6")
         }
     return found
 
@@ -295,6 +303,10 @@ def summary(results: dict[str, Any], before: dict[str, Any] | None) -> str:
         from bench.quotas import render as render_quotas
 
         parts.append(render_quotas(results["quotas"]))
+    if "clients" in results:
+        from bench.clients import render as render_clients
+
+        parts.append(render_clients(results["clients"]))
     return "\n".join(parts)
 
 
