@@ -90,9 +90,17 @@ def function_environment(
     }
 
 
+GIVEN_ENVIRONMENT = dict(os.environ)
+"""The environment this process was started with, taken when this module is imported: before the stack gives itself
+the functions' variables (``local.aws.environment.prepare_process`` merges every function's into its own, to write the
+demo data through the layer), which must not come back to every function as overrides (the job worker's
+``RESPONSE_LIMIT_BYTES`` did)."""
+
+
 def stack_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The settings (and ``PASSED_THROUGH`` variables) set in the stack's environment, for every function."""
-    environ = os.environ if environ is None else environ
+    """The settings (and ``PASSED_THROUGH`` variables) set in the environment the stack was given (by default
+    ``GIVEN_ENVIRONMENT``), for every function."""
+    environ = GIVEN_ENVIRONMENT if environ is None else environ
     wanted = settings_names() | set(PASSED_THROUGH)
     ignored = {
         "AWS_REGION",
