@@ -83,8 +83,16 @@ def might_hold_binary(body: bytes) -> bool:
 # --- items as the model declares them ------------------------------------------------------------------------------
 
 
+_SMALL_INTS = {str(number): number for number in range(10_000)}
+"""The numbers most attributes hold (ages in months, minutes, versions, counts), by their canonical text: one dict
+lookup instead of parsing each."""
+
+
 def _number(value: str) -> Any:
     # NumberAttribute.deserialize is json.loads; a plain integer, DynamoDB's usual number, is read without it.
+    small = _SMALL_INTS.get(value)
+    if small is not None:
+        return small
     if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
         return int(value)
     return json.loads(value)
