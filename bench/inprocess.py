@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bench.common import FakeLambdaContext
+from bench.common import FakeLambdaContext, summary_ms
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -77,6 +77,38 @@ class EmulatorClock:
             self._under_way -= 1
             if self._under_way == 0:
                 self.covered_seconds += now - self._since
+
+
+def time_interleaved(actions: dict[str, Callable[[], Any]], samples: int, warmup: int) -> dict[str, dict[str, Any]]:
+    """``samples`` timed calls of each action (after ``warmup`` untimed ones), interleaved: wall time, and the own
+    work (wall and CPU) outside moto's emulation of DynamoDB (``EmulatorClock``)."""
+    for _ in range(warmup):
+        for action in actions.values():
+            action()
+    wall: dict[str, list[float]] = {name: [] for name in actions}
+    own: dict[str, list[float]] = {name: [] for name in actions}
+    own_cpu: dict[str, list[float]] = {name: [] for name in actions}
+    with EmulatorClock().installed() as emulator:
+        for _ in range(samples):
+            for name, action in actions.items():
+                covered, emulated_cpu = emulator.covered_seconds, emulator.cpu_seconds
+                cpu = time.process_time()
+                started = time.perf_counter()
+                action()
+                elapsed = time.perf_counter() - started
+                used = time.process_time() - cpu
+                wall[name].append(elapsed)
+                own[name].append(elapsed - (emulator.covered_seconds - covered))
+                own_cpu[name].append(used - (emulator.cpu_seconds - emulated_cpu))
+    return {
+        name: {
+            "samples": samples,
+            **summary_ms(wall[name]),
+            "without_emulator": summary_ms(own[name]),
+            "without_emulator_cpu": summary_ms(own_cpu[name]),
+        }
+        for name in actions
+    }
 
 
 class _Sink(io.StringIO):

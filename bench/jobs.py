@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import log, ratio, report, summary_ms, table, use_moto_environment
+from bench.common import log, ratio, report, table, use_moto_environment
 
 ITEMS = 10_000
 CHUNK = 100
@@ -170,7 +170,7 @@ def per_chunk(samples: int) -> dict[str, Any]:
             "worker_chunk_100": lambda: chunk(run=True),
             "worker_chunk_100_from_store": lambda: chunk(run=False),
         }
-        result = _time(actions, samples)
+        result = inprocess.time_interleaved(actions, samples, WARMUP)
     sync, job = result["sync_batch_get_100"], result["worker_chunk_100"]
     stored = result["worker_chunk_100_from_store"]
     own = ratio(job["without_emulator"]["median_ms"], sync["without_emulator"]["median_ms"])
@@ -184,36 +184,6 @@ def per_chunk(samples: int) -> dict[str, Any]:
         "from_store_over_sync_own": round(from_store, 2),
         "target": TARGET,
         "meets_target": own <= TARGET,
-    }
-
-
-def _time(actions: dict[str, Callable[[], Any]], samples: int) -> dict[str, dict[str, Any]]:
-    from bench.inprocess import EmulatorClock
-
-    for _ in range(WARMUP):
-        for action in actions.values():
-            action()
-    wall: dict[str, list[float]] = {name: [] for name in actions}
-    own: dict[str, list[float]] = {name: [] for name in actions}
-    own_cpu: dict[str, list[float]] = {name: [] for name in actions}
-    with EmulatorClock().installed() as emulator:
-        for _ in range(samples):
-            for name, action in actions.items():
-                covered, emulated_cpu = emulator.covered_seconds, emulator.cpu_seconds
-                cpu = time.process_time()
-                started = time.perf_counter()
-                action()
-                elapsed = time.perf_counter() - started
-                wall[name].append(elapsed)
-                own[name].append(elapsed - (emulator.covered_seconds - covered))
-                own_cpu[name].append(time.process_time() - cpu - (emulator.cpu_seconds - emulated_cpu))
-    return {
-        name: {
-            **summary_ms(wall[name]),
-            "without_emulator": summary_ms(own[name]),
-            "without_emulator_cpu": summary_ms(own_cpu[name]),
-        }
-        for name in actions
     }
 
 

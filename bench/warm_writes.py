@@ -25,50 +25,15 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import log, ratio, report, summary_ms, table, use_moto_environment
+from bench.common import log, ratio, report, table, use_moto_environment
 from local.in_process import current_event_loop
 
 ITEMS = 100
 WARMUP = 2
-
-
-def _time(actions: dict[str, Callable[[], Any]], samples: int) -> dict[str, dict[str, Any]]:
-    """``samples`` timed calls of each action (after ``WARMUP`` untimed ones), interleaved: wall time, and the own
-    work (wall and CPU) outside moto's emulation of DynamoDB."""
-    from bench.inprocess import EmulatorClock
-
-    for _ in range(WARMUP):
-        for action in actions.values():
-            action()
-    wall: dict[str, list[float]] = {name: [] for name in actions}
-    own: dict[str, list[float]] = {name: [] for name in actions}
-    own_cpu: dict[str, list[float]] = {name: [] for name in actions}
-    with EmulatorClock().installed() as emulator:
-        for _ in range(samples):
-            for name, action in actions.items():
-                covered, emulated_cpu = emulator.covered_seconds, emulator.cpu_seconds
-                cpu = time.process_time()
-                started = time.perf_counter()
-                action()
-                elapsed = time.perf_counter() - started
-                used = time.process_time() - cpu
-                wall[name].append(elapsed)
-                own[name].append(elapsed - (emulator.covered_seconds - covered))
-                own_cpu[name].append(used - (emulator.cpu_seconds - emulated_cpu))
-    return {
-        name: {
-            "samples": samples,
-            **summary_ms(wall[name]),
-            "without_emulator": summary_ms(own[name]),
-            "without_emulator_cpu": summary_ms(own_cpu[name]),
-        }
-        for name in actions
-    }
 
 
 def measure(samples: int = 20) -> dict[str, Any]:
@@ -106,7 +71,7 @@ def measure(samples: int = 20) -> dict[str, Any]:
             )
         else:
             log(f"  warm_writes: no {inprocess.PATCH_ACTIVITY} route in template.yaml yet: single PATCH not timed")
-        result["requests"] = _time(actions, samples)
+        result["requests"] = inprocess.time_interleaved(actions, samples, WARMUP)
     result["patch_route"] = inprocess.PATCH_ACTIVITY if patch is not None else None
     requests = result["requests"]
     per_item: dict[str, dict[str, float]] = {}
