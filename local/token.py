@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from local.aws.cognito import initiate_auth
+from local.aws.cognito import sign_in, stack_passwords
 from local.demo.users import DEMO_PASSWORD
 from local.stack_file import StackError, read_stack_file
 
@@ -28,12 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as exc:
         print(exc, file=sys.stderr)
         return 1
-    known = {user["username"]: user["password"] for user in stack.get("users", [])}
-    password = args.password or known.get(args.user, DEMO_PASSWORD)
+    known = stack_passwords(stack)
     try:
-        result = initiate_auth(
-            stack["aws_endpoint_url"], stack["region"], stack["user_pool_client_id"], args.user, password
-        )
+        result = sign_in(stack, args.user, args.password)
     except ClientError as exc:
         users = ", ".join(known) or "none"
         print(f"{exc.response['Error'].get('Message', exc)} (demo users: {users})", file=sys.stderr)

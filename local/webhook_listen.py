@@ -26,8 +26,7 @@ from typing import Any, TextIO
 import httpx
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from local.aws.cognito import initiate_auth
-from local.demo.users import DEMO_PASSWORD
+from local.aws.cognito import sign_in
 from local.stack_file import StackError, read_stack_file
 
 PATH = "/webhooks"
@@ -62,11 +61,7 @@ def handler_class(secret: Callable[[], str], out: TextIO) -> type[http.server.Ba
 
 
 def api_token(stack: dict[str, Any], user: str) -> str:
-    known = {entry["username"]: entry["password"] for entry in stack.get("users", [])}
-    result = initiate_auth(
-        stack["aws_endpoint_url"], stack["region"], stack["user_pool_client_id"], user, known.get(user, DEMO_PASSWORD)
-    )
-    return str(result["AccessToken"])
+    return str(sign_in(stack, user)["AccessToken"])
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from local import cfn
+from local.demo.users import DEMO_PASSWORD
 from local.intrinsics import resolve
 from local.stack_file import StackError
 
@@ -100,3 +101,15 @@ def initiate_auth(aws_endpoint_url: str, region: str, client_id: str, username: 
         raise RuntimeError(f"Cognito asked for a challenge instead of tokens: {response.get('ChallengeName')}")
     result: dict[str, str] = response["AuthenticationResult"]
     return result
+
+
+def stack_passwords(stack: dict[str, Any]) -> dict[str, str]:
+    """The users the running stack's file lists (``.local/stack.json``), with their passwords."""
+    return {entry["username"]: entry["password"] for entry in stack.get("users", [])}
+
+
+def sign_in(stack: dict[str, Any], username: str, password: str | None = None) -> dict[str, str]:
+    """``initiate_auth`` against the running stack's pool client, with ``password`` or else the one its file lists for
+    ``username`` (the demo users' password for anyone else)."""
+    password = password or stack_passwords(stack).get(username, DEMO_PASSWORD)
+    return initiate_auth(stack["aws_endpoint_url"], stack["region"], stack["user_pool_client_id"], username, password)
