@@ -11,7 +11,7 @@ gc.disable()
 from mangum import Mangum
 from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
-from early_learning.api_models import MAX_SYNC_BODY_BYTES, ActivityDraftBody, ActivityPatchBody
+from early_learning.api_models import MAX_SYNC_BODY_BYTES
 from early_learning.domain import Activity
 from early_learning.services.single_writes import create_one, delete_one, update_one
 from early_learning.web import MANGUM_HANDLERS, FreshCaller, RequestDeadline, ResourceId, create_app, observed
@@ -25,6 +25,7 @@ from early_learning.web.single_writes import (
     write_responses,
 )
 from early_learning.web.versions import IfMatch
+from early_learning.write_models import ActivityDraftBody, ActivityPatchBody
 
 app = create_app(
     "Activity writes",

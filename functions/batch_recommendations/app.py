@@ -11,7 +11,8 @@ gc.disable()
 from mangum import Mangum
 from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
-from early_learning.api_models import MAX_SYNC_BODY_BYTES, BatchRecommendationsRequest, BatchRecommendationsResponse
+from early_learning.api_models import MAX_SYNC_BODY_BYTES
+from early_learning.recommendation_models import BatchRecommendationsRequest, BatchRecommendationsResponse
 from early_learning.services.recommendations import batch_recommendations
 from early_learning.web import (
     MANGUM_HANDLERS,

@@ -11,13 +11,7 @@ gc.disable()
 from mangum import Mangum
 from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
-from early_learning.api_models import (
-    MAX_SYNC_BODY_BYTES,
-    BatchCreateRequest,
-    BatchDeleteRequest,
-    BatchUpdateRequest,
-    BatchWriteResponse,
-)
+from early_learning.api_models import MAX_SYNC_BODY_BYTES
 from early_learning.services.writes import batch_create, batch_delete, batch_update
 from early_learning.web import (
     MANGUM_HANDLERS,
@@ -29,6 +23,7 @@ from early_learning.web import (
     observed,
 )
 from early_learning.web.idempotency import Answer, Idempotent, idempotency_responses
+from early_learning.write_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 
 app = create_app(
     "Batch writes",

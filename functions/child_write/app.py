@@ -12,7 +12,7 @@ gc.disable()
 from mangum import Mangum
 from starlette.responses import Response  # FastAPI's own: `from fastapi` here would import it unlean (web/lean_import)
 
-from early_learning.api_models import MAX_SYNC_BODY_BYTES, ChildDraftBody, ChildPatchBody, CompletionBody
+from early_learning.api_models import MAX_SYNC_BODY_BYTES
 from early_learning.domain import Child, Completion
 from early_learning.services.single_writes import create_completion, create_one, delete_one, update_one
 from early_learning.web import (
@@ -35,6 +35,7 @@ from early_learning.web.single_writes import (
     write_responses,
 )
 from early_learning.web.versions import IfMatch
+from early_learning.write_models import ChildDraftBody, ChildPatchBody, CompletionBody
 
 app = create_app(
     "Child writes",

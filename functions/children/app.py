@@ -10,8 +10,9 @@ gc.disable()
 
 from mangum import Mangum
 
-from early_learning.api_models import ChildRecommendations, Page
+from early_learning.api_models import Page
 from early_learning.domain import Child
+from early_learning.recommendation_models import ChildRecommendations
 from early_learning.services.children import list_children
 from early_learning.services.recommendations import child_recommendations
 from early_learning.web import (
@@ -21,13 +22,13 @@ from early_learning.web import (
     CurrentCaller,
     PageCursor,
     PageLimit,
-    RecommendationQueryParams,
     RequestDate,
     RequestDeadline,
     ResourceId,
     create_app,
     observed,
 )
+from early_learning.web.recommendation_query import RecommendationQueryParams
 
 app = create_app("Children", "The children the caller may see, and one child's recommendations.")
 

@@ -18,6 +18,7 @@ from early_learning.domain import Completion, HistoryEntry
 from early_learning.envelope import Deadline
 from early_learning.settings import Settings
 from early_learning.store import activities, history
+from early_learning.store.actions import WriteAction
 from early_learning.store.base import counting_calls
 from early_learning.store.children import ChildRecord
 from early_learning.store.completions import (
@@ -37,7 +38,6 @@ from early_learning.store.history import HISTORY_CAP, MAX_ENTRIES, TRIM_AT, Entr
 from early_learning.store.writes import (
     MAX_TRANSACTION_ACTIONS,
     ItemWrite,
-    WriteAction,
     WriteResult,
     write_all,
     write_each,

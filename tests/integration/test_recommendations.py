@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from early_learning.api_models import BatchRecommendationsRequest
 from early_learning.domain import Setting, StoreUnavailable
 from early_learning.envelope import Deadline
+from early_learning.recommendation_models import BatchRecommendationsRequest
 from early_learning.scoring import recommend
 from early_learning.services import recommendations
 from early_learning.settings import Settings

@@ -11,20 +11,17 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ValidationError
 
-from early_learning.api_models import (
-    BatchCreateRequest,
-    BatchDeleteRequest,
-    BatchGetRequest,
-    BatchRecommendationsRequest,
-    BatchUpdateRequest,
-)
+from early_learning.api_models import BatchGetRequest
 from early_learning.jobs.models import JOB_REQUESTS
+from early_learning.recommendation_models import BatchRecommendationsRequest
 from early_learning.services.limits import current_limits
 from early_learning.settings import LAMBDA_RESPONSE_LIMIT_BYTES, Settings, get_settings
-from early_learning.store.writes import ItemWrite, WriteAction, fits_one_transaction
+from early_learning.store.actions import WriteAction
+from early_learning.store.writes import ItemWrite, fits_one_transaction
 from early_learning.web.app import GATEWAY_MAX_BODY_BYTES
 from early_learning.web.body_limit import BodyLimit
 from early_learning.web.quotas import POLICIES, Quota, policy_field
+from early_learning.write_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest
 from local import cfn
 from local.gateway.app import MAX_BODY_BYTES as LOCAL_GATEWAY_MAX_BODY_BYTES
 

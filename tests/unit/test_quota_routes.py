@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
-from early_learning.api_models import BatchGetRequest, BatchUpdateRequest
+from early_learning.api_models import BatchGetRequest
 from early_learning.settings import Settings
 from early_learning.web.quotas import POLICIES, Charge, Counted, QuotaRoute, Window, charge_of, policy_field
+from early_learning.write_models import BatchUpdateRequest
 from local import cfn
 
 ROUTE_COSTS: dict[str, tuple[str, str]] = {

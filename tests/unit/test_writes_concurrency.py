@@ -15,9 +15,10 @@ from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseC
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
 from early_learning.store import writes
+from early_learning.store.actions import WriteAction
 from early_learning.store.activities import ActivityRecord
 from early_learning.store.history import HistoryRecord
-from early_learning.store.writes import ItemWrite, WriteAction
+from early_learning.store.writes import ItemWrite
 
 
 def item(key: str, *kinds: str) -> ItemWrite:

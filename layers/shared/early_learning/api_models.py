@@ -1,18 +1,20 @@
-"""Request and response models of the HTTP contract (DESIGN 3); domain models live in ``domain``."""
+"""Request and response models of the HTTP contract (DESIGN 3) that every function shares, and batch GET's; the
+write routes' are in ``write_models``, the recommendations' in ``recommendation_models``, domain models in ``domain``.
+
+Split by routes because a function builds every model of the modules it imports, at its cold start: batch GET's
+function builds none of the write or recommendation models (README, "Performance")."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
-    RootModel,
     StringConstraints,
     TypeAdapter,
     create_model,
@@ -23,14 +25,13 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from early_learning.domain import Activity, Child, ChildProgress, Classroom, CoachingSession
-from early_learning.drafts import UpdateItem, draft_model, writable_fields
 from early_learning.envelope import BatchEnvelope
-from early_learning.scoring import Recommendation, RecommendationOptions
 
 T = TypeVar("T")
 
 MAX_BATCH_IDS = 100
 MAX_RECOMMENDATION_CHILDREN = 50
+MAX_WRITE_ITEMS = 100
 MAX_PROBLEM_ERRORS = 20
 """Entries of a 422 problem's ``errors`` at most (DESIGN 3.4)."""
 MAX_SYNC_BODY_BYTES = 1024 * 1024
@@ -39,6 +40,9 @@ MAX_SYNC_BODY_BYTES = 1024 * 1024
 READABLE_RESOURCE_TYPES = ("activities", "children", "classrooms", "coaching_sessions", "child_progress")
 """What batch GET reads (DESIGN 3.12): the keys of ``services.batch_get.RESOURCES``, in its order (a unit test checks
 it), for the document: the route answers any other value 400, as DESIGN 3.1 says, not 422."""
+
+QuotaCharge = tuple[Literal["read", "write"], str]
+"""What a body costs of its caller's item quotas (DESIGN 3.11): the policy, and the field whose length is the cost."""
 
 ItemId = Annotated[str, StringConstraints(max_length=128)]
 """An id as the client sent it. Any string that is not a UUID, the empty one included, is answered 400 ``invalid_id``
@@ -54,6 +58,9 @@ class JsonBody(BaseModel):
     keys costs no more than one (pydantic would build an error, with its input, for every one of them)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    quota_charge: ClassVar[QuotaCharge | None] = None
+    """A batch body's cost (``web.quotas``), declared by the body; None: the route's own rule."""
 
     @model_validator(mode="before")
     @classmethod
@@ -98,6 +105,8 @@ class BatchGetRequest(JsonBody):
         description="Comma-separated field names to return; 'id' is always returned. Unknown names, or a value "
         "naming no field at all, are answered 400.",
     )
+
+    quota_charge: ClassVar[QuotaCharge | None] = ("read", "ids")
 
 
 class DocumentedAs:
@@ -153,200 +162,6 @@ as a partial resource of one of the readable types (the request's ``resource_typ
 
 class BatchGetResponse(BatchEnvelope[PartialResource]):
     resource_type: str
-
-
-# --- batch writes (DESIGN 3.7) -----------------------------------------------------------------------------------
-
-MAX_WRITE_ITEMS = 100
-
-WriteResourceType = Annotated[str, StringConstraints(max_length=64)]
-WriteItem = Annotated[
-    Any,
-    DocumentedAs(
-        lambda: draft_model(Activity) | draft_model(Child)  # documented as a draft; validated item by item
-    ),
-]
-"""One item of a create: validated on its own (an invalid item is an item 422, never the whole request's)."""
-UpdateItemBody = Annotated[Any, DocumentedAs(lambda: UpdateItem)]
-"""One item of an update: ``{"id", "changes", "version"?}``, validated on its own."""
-
-
-class BatchCreateRequest(JsonBody):
-    """POST /api/v1/batch/create: new resources of one type (the caller's organization is implied)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "resource_type": "activities",
-                    "items": [
-                        {
-                            "name": "Rainbow rice",
-                            "description": "Scoop and pour coloured rice",
-                            "activity_type": "sensory",
-                            "min_age_months": 18,
-                            "max_age_months": 48,
-                        }
-                    ],
-                    "atomic": False,
-                }
-            ]
-        }
-    )
-
-    resource_type: WriteResourceType = Field(description="'activities' or 'children' (and 'completions')")
-    items: list[WriteItem] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 new resources")
-    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
-
-
-class BatchUpdateRequest(JsonBody):
-    """POST /api/v1/batch/update: merge patches of existing resources of one type."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "resource_type": "activities",
-                    "items": [{"id": "a1b2c3d4-0000-4000-8000-00000000a001", "changes": {"duration_minutes": 25}}],
-                    "atomic": False,
-                }
-            ]
-        }
-    )
-
-    resource_type: WriteResourceType = Field(description="'activities' or 'children'")
-    items: list[UpdateItemBody] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 changes")
-    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
-
-
-class BatchDeleteRequest(JsonBody):
-    """POST /api/v1/batch/delete: resources of one type by id (a child's history and completions go with it)."""
-
-    resource_type: WriteResourceType = Field(description="'activities' or 'children'")
-    ids: list[ItemId] = Field(min_length=1, max_length=MAX_WRITE_ITEMS, description="1 to 100 ids")
-    atomic: bool = Field(default=False, description="All or nothing, in one transaction")
-
-
-class Deleted(BaseModel):
-    """What a deleted item answers."""
-
-    id: str
-    deleted: Literal[True] = True
-
-
-WrittenResource = TypeAliasType(
-    "WrittenResource",
-    Annotated[dict[str, Any], DocumentedAs(lambda: Activity | Child | Deleted)],
-)
-"""A write item's ``data``: the resource as written (created, updated), or ``{"id", "deleted": true}``."""
-
-
-class BatchWriteResponse(BatchEnvelope[WrittenResource]):
-    """The batch envelope: item ``status_code`` 201 (created), 200 (updated, deleted) or the item's error."""
-
-    resource_type: str
-    atomic: bool
-
-
-# --- single-resource writes (DESIGN 3.3) ---------------------------------------------------------------------------
-
-
-def _nullable_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)  # a member left out is left unchanged; null is sent on purpose, to reset
-
-
-@cache
-def merge_patch_model(model: type[BaseModel]) -> type[BaseModel]:
-    """``<Model>MergePatch``: the writable fields of ``model``, each optional and nullable (a JSON Merge Patch, RFC
-    7396: a member left out is unchanged, ``null`` resets the field to its default). For the document only: the
-    patch is validated as a batch update's ``changes``."""
-    fields: dict[str, Any] = {}
-    for name in writable_fields(model):
-        info = model.model_fields[name]
-        annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-        reset = "required: null is refused" if info.is_required() else "null resets it to its default"
-        description = f"{info.description}; {reset}" if info.description else reset[:1].upper() + reset[1:]
-        optional = Field(default=None, description=description, json_schema_extra=_nullable_default)
-        fields[name] = (annotation | None, optional)
-    return create_model(
-        f"{model.__name__}MergePatch",
-        __config__=ConfigDict(extra="forbid"),
-        __doc__=f"Changes to one {model.__name__.lower()} (JSON Merge Patch): only the members to change",
-        **fields,
-    )
-
-
-class ActivityDraftBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: draft_model(Activity))]]):
-    """A new activity: validated as a batch create's item, its errors pointing into the body."""
-
-
-class ChildDraftBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: draft_model(Child))]]):
-    """A new child: validated as a batch create's item, its errors pointing into the body."""
-
-
-class ActivityPatchBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: merge_patch_model(Activity))]]):
-    """Changes to an activity (JSON Merge Patch): validated as a batch update's ``changes``."""
-
-
-class ChildPatchBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: merge_patch_model(Child))]]):
-    """Changes to a child (JSON Merge Patch): validated as a batch update's ``changes``."""
-
-
-class CompletionBody(RootModel[Annotated[dict[str, Any], DocumentedAs(lambda: _child_completion())]]):
-    """A completion of the path's child: validated as a batch create's item, its errors pointing into the body."""
-
-
-def _child_completion() -> type[BaseModel]:
-    from early_learning.services.completions import ChildCompletion  # services import this module
-
-    return ChildCompletion
-
-
-class BatchRecommendationsRequest(JsonBody, RecommendationOptions):
-    """POST /api/v1/batch/activities/recommendations: the children, and options shared by every child."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "child_ids": ["c41d0000-0000-4000-8000-0000000000a1", "c41d0000-0000-4000-8000-0000000000a2"],
-                    "max_recommendations": 5,
-                    "activity_types": ["cognitive", "motor"],
-                    "weather": "sunny",
-                    "group_size": 10,
-                    "include_special_needs": True,
-                }
-            ]
-        },
-    )
-
-    child_ids: list[ItemId] = Field(
-        min_length=1,
-        max_length=MAX_RECOMMENDATION_CHILDREN,
-        description="1 to 50 child UUIDs; duplicates are answered at every position",
-    )
-
-    def options(self) -> RecommendationOptions:
-        return RecommendationOptions.model_validate(self.model_dump(exclude={"child_ids"}))
-
-
-class RecommendationQuery(RecommendationOptions):
-    """The options of GET /api/v1/children/{id}/recommendations, as query parameters (repeat ``activity_types``
-    for several types). Unknown parameters are answered 422, so that a misspelt option is not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class ChildRecommendations(BaseModel):
-    child_id: str
-    recommendations: list[Recommendation] = Field(description="Best first; empty when no activity passes the filters")
-    generated_at: datetime
-
-
-class BatchRecommendationsResponse(BatchEnvelope[ChildRecommendations]):
-    """The batch envelope; each successful item's ``data`` is the child's recommendations."""
 
 
 class Page(BaseModel, Generic[T]):

@@ -11,18 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from early_learning.api_models import (
-    BatchGetRequest,
-    BatchRecommendationsRequest,
-    DocumentedAs,
-    ItemId,
-    JsonBody,
-    UpdateItemBody,
-    WriteItem,
-    WriteResourceType,
-)
+from early_learning.api_models import BatchGetRequest, DocumentedAs, ItemId, JsonBody
 from early_learning.domain import Membership
 from early_learning.envelope import ItemError, ItemSuccess
+from early_learning.recommendation_models import BatchRecommendationsRequest
+from early_learning.write_models import UpdateItemBody, WriteItem, WriteResourceType
 
 MAX_JOB_ITEMS = 10_000
 """Items per job at most (DESIGN 3.6)."""

@@ -15,23 +15,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from early_learning.api_models import (
-    MAX_BATCH_IDS,
-    MAX_RECOMMENDATION_CHILDREN,
-    MAX_WRITE_ITEMS,
-    BatchCreateRequest,
-    BatchDeleteRequest,
-    BatchGetRequest,
-    BatchRecommendationsRequest,
-    BatchUpdateRequest,
-)
+from early_learning.api_models import MAX_BATCH_IDS, MAX_RECOMMENDATION_CHILDREN, MAX_WRITE_ITEMS, BatchGetRequest
 from early_learning.domain import Membership
 from early_learning.drafts import MAX_ITEM_BYTES
 from early_learning.envelope import Deadline, ItemError, ItemFailure
 from early_learning.jobs.models import ChunkAnswer
+from early_learning.recommendation_models import BatchRecommendationsRequest
 from early_learning.services import batch_get, completions, recommendations, writes
 from early_learning.services.fields import parse_fields
 from early_learning.services.writable import Operation, writable_resource
+from early_learning.write_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest
 
 Service = Callable[[Any, Membership, Deadline, date], Any]
 

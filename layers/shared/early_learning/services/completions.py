@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from early_learning.api_models import BatchCreateRequest, BatchWriteResponse
 from early_learning.domain import Completion, CorruptRecord, Membership, OperationForbidden, Role
 from early_learning.drafts import too_large, validate_json
 from early_learning.envelope import Created, Deadline, ItemFailure, Prepared, canonical_uuid
 from early_learning.services.writable import utc_now
 from early_learning.store import activities, children, completions, history
 from early_learning.store.writes import ItemWrite, WriteResult, new_id, write_batch
+from early_learning.write_models import BatchCreateRequest, BatchWriteResponse
 
 ROLES = frozenset({Role.ADMIN, Role.EDUCATOR, Role.GUARDIAN})
 

@@ -12,12 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from early_learning.api_models import (
-    MAX_BATCH_IDS,
-    MAX_RECOMMENDATION_CHILDREN,
-    MAX_SYNC_BODY_BYTES,
-    MAX_WRITE_ITEMS,
-)
+from early_learning.api_models import MAX_BATCH_IDS, MAX_RECOMMENDATION_CHILDREN, MAX_SYNC_BODY_BYTES, MAX_WRITE_ITEMS
 from early_learning.jobs.models import MAX_JOB_ITEMS
 from early_learning.settings import LAMBDA_RESPONSE_LIMIT_BYTES, Settings, get_settings
 from early_learning.store.writes import MAX_TRANSACTION_ACTIONS

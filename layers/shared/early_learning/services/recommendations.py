@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from early_learning.api_models import BatchRecommendationsRequest, ChildRecommendations
 from early_learning.domain import Activity, Child, CorruptRecord, InvalidId, Membership, NotFound, StoreUnavailable
 from early_learning.envelope import BatchAnswer, Deadline, ItemFailure, answer_batch, canonical_uuid, utc_now
 from early_learning.observability import logger, record_batch
+from early_learning.recommendation_models import BatchRecommendationsRequest, ChildRecommendations
 from early_learning.scoring import PreparedCatalog, RecommendationOptions, filter_key, prepare_catalog, recommend
 from early_learning.settings import get_settings
 from early_learning.store import activities, children, history

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, NoReturn
 
-from early_learning.api_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 from early_learning.domain import Activity, Child, Completion, InvalidId, Membership, NotFound, StoreUnavailable
 from early_learning.envelope import Deadline, ItemFailure, ItemSuccess, canonical_uuid
 from early_learning.observability import logger
@@ -29,6 +28,7 @@ from early_learning.write_errors import (
     VersionMismatch,
     WriteForbidden,
 )
+from early_learning.write_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 
 Resource = Activity | Child
 """What a single write answers: the resource as written."""

@@ -18,8 +18,9 @@ from pynamodb.models import Model
 from early_learning.domain import PUBLIC_CATALOG, Activity, Child, Membership, Role, UnsupportedResourceType
 from early_learning.envelope import Deadline
 from early_learning.store import activities, children, completions
+from early_learning.store.actions import WriteAction
 from early_learning.store.base import BatchRead
-from early_learning.store.writes import MAX_TRANSACTION_ACTIONS, WriteAction
+from early_learning.store.writes import MAX_TRANSACTION_ACTIONS
 
 Operation = Literal["create", "update", "delete"]
 

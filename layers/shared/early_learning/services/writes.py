@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from early_learning.api_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 from early_learning.domain import CorruptRecord, Membership, OperationForbidden
 from early_learning.drafts import UpdateItem, apply_patch, parse_draft, too_large, validate_json
 from early_learning.envelope import (
@@ -32,14 +31,15 @@ from early_learning.observability import record_batch
 from early_learning.services import completions
 from early_learning.services.writable import Operation, WritableResource, utc_now, writable_resource
 from early_learning.settings import get_settings
+from early_learning.store.actions import WriteAction
 from early_learning.store.base import counting_calls
 from early_learning.store.writes import (
     ItemWrite,
-    WriteAction,
     WriteResult,
     new_id,
     write_batch,
 )
+from early_learning.write_models import BatchCreateRequest, BatchDeleteRequest, BatchUpdateRequest, BatchWriteResponse
 
 Outcomes = dict[str, Any]
 

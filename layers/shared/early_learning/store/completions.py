@@ -30,10 +30,11 @@ from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
 from early_learning.store import history
+from early_learning.store.actions import WriteAction
 from early_learning.store.base import backoff_delay, configure, instrument
 from early_learning.store.children import ChildRecord
 from early_learning.store.errors import STORE_ERRORS, error_code, is_transient, validated
-from early_learning.store.writes import MAX_TRANSACTION_ACTIONS, WriteAction
+from early_learning.store.writes import MAX_TRANSACTION_ACTIONS
 
 COMPLETION_ACTION, HISTORY_ACTION, CHILD_ACTION = 0, 1, 2
 """Positions of ``completion_write``'s actions, as ``WriteResult.failed_action`` names them when a condition fails:

@@ -42,9 +42,9 @@ from early_learning.domain import PROGRESS_PERIOD_DAYS, CorruptRecord, HistoryEn
 from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
+from early_learning.store.actions import WriteAction
 from early_learning.store.base import batch_get, configure, instrument
 from early_learning.store.errors import STORE_ERRORS, error_code, is_transient, validated
-from early_learning.store.writes import WriteAction
 
 MAX_ENTRIES = 20
 """Entries read per child: what counts as 'recently done' for the recommendations."""

@@ -83,7 +83,7 @@ def might_hold_binary(body: bytes) -> bool:
 # --- items as the model declares them ------------------------------------------------------------------------------
 
 
-_SMALL_INTS = {str(number): number for number in range(10_000)}
+_SMALL_INTS = {str(number): number for number in range(1_000)}
 """The numbers most attributes hold (ages in months, minutes, versions, counts), by their canonical text: one dict
 lookup instead of parsing each."""
 

@@ -24,36 +24,22 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
-from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from early_learning.domain import AtomicBatchTooLarge
 from early_learning.envelope import Deadline
 from early_learning.observability import logger
 from early_learning.settings import get_settings
+from early_learning.store.actions import Kind, WriteAction
 from early_learning.store.base import backoff_delay, instrument
 from early_learning.store.errors import STORE_ERRORS, error_code, is_transient
 
 MAX_TRANSACTION_ACTIONS = 100
 """DynamoDB's limit on the actions of one TransactWriteItems."""
 
-Kind = Literal["check", "delete", "put", "update"]
 _KIND_ORDER: dict[Kind, int] = {"check": 0, "delete": 1, "put": 2, "update": 3}
 """The order in which PynamoDB sends a transaction's actions (condition checks, deletes, puts, updates): the order
 of DynamoDB's CancellationReasons, which this module maps back to items."""
-
-
-@dataclass(frozen=True)
-class WriteAction:
-    """One action of an item's write: ``record`` with ``condition`` (``actions`` for an update; for a check, the
-    record only names the key)."""
-
-    kind: Kind
-    record: Model
-    condition: Condition | None = None
-    actions: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True)

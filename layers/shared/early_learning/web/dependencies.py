@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 
-from early_learning.api_models import RecommendationQuery
 from early_learning.domain import Membership, NoMembership, Unauthenticated
 from early_learning.envelope import Deadline
 from early_learning.principal import Principal
@@ -95,5 +94,3 @@ ResourceId = Annotated[str, Path(alias="id", max_length=128)]
 """The ``{id}`` of a single-resource path (at most 128 characters)."""
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 PageCursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
-RecommendationQueryParams = Annotated[RecommendationQuery, Query()]
-"""Recommendation options as query parameters (``activity_types`` repeated for several)."""

@@ -4,8 +4,9 @@ IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers) on every response 
 One place for every route of every function: ``create_app`` makes ``QuotaRoute`` the app's route class, so a route
 declares nothing. Its policy and cost are derived from what it already declares (``charge_of``):
 
-- a body of a batch model costs its item count: ``POST /batch/get`` its ``ids`` and recommendations its
-  ``child_ids`` (``read``); batch create and update their ``items``, batch delete its ``ids`` (``write``);
+- a body of a batch model costs its item count, as the model declares (``JsonBody.quota_charge``): ``POST
+  /batch/get`` its ``ids`` and recommendations its ``child_ids`` (``read``); batch create and update their
+  ``items``, batch delete its ``ids`` (``write``);
 - a listing (a ``GET`` with a ``limit`` parameter) costs its ``limit`` (``read``);
 - anything else costs 1: ``read`` for a ``GET``, ``write`` otherwise. The routes of batch jobs and webhooks always
   cost 1 (``FLAT_COST_PATHS``): a job's items are bounded by the jobs' own limits (DESIGN 3.9), so reading its
@@ -35,22 +36,13 @@ import math
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, get_args, get_origin
 
 from aws_lambda_powertools.metrics import MetricUnit
 from fastapi import Request
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from early_learning.api_models import (
-    BatchCreateRequest,
-    BatchDeleteRequest,
-    BatchGetRequest,
-    BatchRecommendationsRequest,
-    BatchUpdateRequest,
-)
 from early_learning.domain import QuotaExceeded, StoreUnavailable, Unauthenticated
 from early_learning.observability import logger, metrics
 from early_learning.settings import Settings, get_settings
@@ -60,14 +52,6 @@ Policy = Literal["read", "write"]
 POLICIES: tuple[Policy, ...] = ("read", "write")
 UNIT = "items"
 
-BODY_COSTS: dict[type[BaseModel], tuple[Policy, str]] = {
-    BatchGetRequest: ("read", "ids"),
-    BatchRecommendationsRequest: ("read", "child_ids"),
-    BatchCreateRequest: ("write", "items"),
-    BatchUpdateRequest: ("write", "items"),
-    BatchDeleteRequest: ("write", "ids"),
-}
-"""The batch bodies: their policy and the list whose length is the request's cost."""
 LISTING_LIMIT = "limit"
 """A ``GET`` with this parameter is a listing: it costs its page size."""
 FLAT_COST_PATHS = ("/api/v1/batch/jobs", "/api/v1/webhooks")
@@ -83,8 +67,9 @@ _SCOPE_KEY = "early_learning.rate_limit"
 # --- policies and windows --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Quota:
+# A NamedTuple rather than a frozen dataclass: records defined at every cold start, where a dataclass costs about
+# four times as much to define (it compiles its methods; README, "Performance").
+class Quota(NamedTuple):
     """One policy's figures: ``quota`` items per ``window_s`` seconds."""
 
     policy: Policy
@@ -102,8 +87,7 @@ class Quota:
         return f'"{self.policy}";q={self.quota};w={self.window_s}'
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A caller's current window of one policy: it started at ``start`` (epoch seconds) and resets in ``reset_s``."""
 
     start: int
@@ -118,8 +102,7 @@ class Window:
         return cls(start, max(1, math.ceil(start + window_s - now)))
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """A counted request: its policy, the items left in the window (``r``) and the seconds until it resets (``t``)."""
 
     policy: Policy
@@ -134,8 +117,7 @@ class Counted:
 # --- what a route costs ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Charge:
+class Charge(NamedTuple):
     """A route's policy, and its cost from the validated arguments of its endpoint."""
 
     policy: Policy
@@ -152,14 +134,17 @@ class Charge:
 
 
 def charge_of(path: str, methods: set[str], endpoint: Callable[..., Any]) -> Charge:
-    """The charge of a route (see the module's docstring), from its path, methods and endpoint's signature."""
+    """The charge of a route (see the module's docstring), from its path, methods and endpoint's signature: a batch
+    body declares its own (``JsonBody.quota_charge``)."""
+    policy: Policy = "read" if methods <= {"GET", "HEAD"} else "write"
+    if path.startswith(FLAT_COST_PATHS):
+        return Charge(policy, "1")
     parameters = inspect.signature(endpoint, eval_str=True).parameters
     for name, parameter in parameters.items():
-        body = BODY_COSTS.get(_plain(parameter.annotation))
+        body = getattr(_plain(parameter.annotation), "quota_charge", None)
         if body is not None:
             return Charge(body[0], body[1], name)
-    policy: Policy = "read" if methods <= {"GET", "HEAD"} else "write"
-    if policy == "read" and LISTING_LIMIT in parameters and not path.startswith(FLAT_COST_PATHS):
+    if policy == "read" and LISTING_LIMIT in parameters:
         return Charge("read", LISTING_LIMIT, LISTING_LIMIT)
     return Charge(policy, "1")
 
