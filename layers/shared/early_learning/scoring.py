@@ -467,21 +467,7 @@ def _take_unmatched(
     needs: frozenset[str],
 ) -> None:
     """``_take`` for the members adapted for none of ``needs`` (the others are left out)."""
-    taken = 0
-    for rank in members:
-        if not adaptations[rank].isdisjoint(needs):
-            continue
-        key = (done if rank in recent else fresh) - rank
-        if len(heap) < limit:
-            heapq.heappush(heap, key)
-        elif key > heap[0]:
-            heapq.heapreplace(heap, key)
-        elif rank not in recent:
-            return
-        if rank not in recent:
-            taken += 1
-            if taken == limit:
-                return
+    _take(heap, limit, (rank for rank in members if adaptations[rank].isdisjoint(needs)), fresh, done, recent)
 
 
 def _take(heap: list[int], limit: int, members: Iterable[int], fresh: int, done: int, recent: Set[int]) -> None:

@@ -14,7 +14,7 @@ from pynamodb.models import Model
 from early_learning.domain import PUBLIC_CATALOG, Activity, StoreUnavailable
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, batch_get, configure, instrument, query_page
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, projection, query_page
 from early_learning.store.errors import skipping_corrupt, unavailable_when_transient, validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id")
@@ -70,8 +70,7 @@ def to_record(activity: Activity) -> ActivityRecord:
 def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str] | None = None) -> BatchRead:
     """Raw attribute values by id; with ``attributes``, a projection that still includes the permission ones."""
     instrument(ActivityRecord)
-    projection = sorted(set(attributes) | set(PERMISSION_ATTRIBUTES)) if attributes is not None else None
-    return batch_get(ActivityRecord, keys, deadline, projection)
+    return batch_get(ActivityRecord, keys, deadline, projection(attributes, PERMISSION_ATTRIBUTES))
 
 
 def read_one(activity_id: str) -> Activity | None:

@@ -128,6 +128,12 @@ def backoff_delay(attempt: int, base_s: float, cap_s: float, rand: Callable[[], 
     return float(rand() * min(cap_s, base_s * 2 ** min(attempt, 64)))
 
 
+def projection(attributes: Iterable[str] | None, always: Iterable[str]) -> list[str] | None:
+    """The attributes a read asks for: those wanted and ``always`` (what the table's permission rule reads), or None
+    (every attribute) when ``attributes`` is None."""
+    return sorted(set(attributes) | set(always)) if attributes is not None else None
+
+
 def batch_get(
     model: type[Model],
     keys: Iterable[str],

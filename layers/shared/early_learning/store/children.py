@@ -16,7 +16,7 @@ from pynamodb.models import Model
 from early_learning.domain import Child
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, batch_get, configure, instrument, query_page
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, projection, query_page
 from early_learning.store.errors import skipping_corrupt, unavailable_when_transient, validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id", "classroom_id")
@@ -86,8 +86,7 @@ def to_record(child: Child) -> ChildRecord:
 def read_many(keys: Iterable[str], deadline: Deadline, attributes: Iterable[str] | None = None) -> BatchRead:
     """Raw attribute values by id; with ``attributes``, a projection that still includes the permission ones."""
     instrument(ChildRecord)
-    projection = sorted(set(attributes) | set(PERMISSION_ATTRIBUTES)) if attributes is not None else None
-    return batch_get(ChildRecord, keys, deadline, projection)
+    return batch_get(ChildRecord, keys, deadline, projection(attributes, PERMISSION_ATTRIBUTES))
 
 
 def list_page(

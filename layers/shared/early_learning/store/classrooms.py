@@ -18,7 +18,7 @@ from early_learning.domain import Classroom, Membership, Role, StoreUnavailable
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
 from early_learning.store import children
-from early_learning.store.base import BatchRead, batch_get, configure, instrument
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, projection
 from early_learning.store.errors import validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id")
@@ -51,8 +51,7 @@ def read_many(
     """Raw attribute values by id, of ``org_id``'s classrooms only; with ``attributes``, a projection that still
     includes the permission ones."""
     instrument(ClassroomRecord)
-    projection = sorted(set(attributes) | set(PERMISSION_ATTRIBUTES)) if attributes is not None else None
-    return batch_get(ClassroomRecord, keys, deadline, projection, partition=org_id)
+    return batch_get(ClassroomRecord, keys, deadline, projection(attributes, PERMISSION_ATTRIBUTES), partition=org_id)
 
 
 def with_children_classrooms(caller: Membership, deadline: Deadline) -> Membership:

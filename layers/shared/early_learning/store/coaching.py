@@ -16,7 +16,7 @@ from pynamodb.models import Model
 from early_learning.domain import CoachingSession
 from early_learning.envelope import Deadline
 from early_learning.settings import get_settings
-from early_learning.store.base import BatchRead, batch_get, configure, instrument
+from early_learning.store.base import BatchRead, batch_get, configure, instrument, projection
 from early_learning.store.errors import validated
 
 PERMISSION_ATTRIBUTES = ("id", "org_id", "educator_sub")
@@ -53,8 +53,9 @@ def read_many(
     """Raw attribute values by id, of ``org_id``'s sessions only; with ``attributes``, a projection that still
     includes the permission ones."""
     instrument(CoachingSessionRecord)
-    projection = sorted(set(attributes) | set(PERMISSION_ATTRIBUTES)) if attributes is not None else None
-    return batch_get(CoachingSessionRecord, keys, deadline, projection, partition=org_id)
+    return batch_get(
+        CoachingSessionRecord, keys, deadline, projection(attributes, PERMISSION_ATTRIBUTES), partition=org_id
+    )
 
 
 def save(sessions: Iterable[CoachingSession]) -> None:
